@@ -1,0 +1,108 @@
+# Mado build. One Makefile, pkg-config for dependencies.
+#   make            build build/mado
+#   make SANITIZE=1 build with AddressSanitizer + UBSan into build-san/
+#   make test       deps + sanitized build + every test (ends with "N passed, N failed")
+#   make run        deps + build + demo workspace + serve
+#   make bench      benchmarks under bench/ (print figures)
+#   make fuzz       run each libFuzzer target for FUZZ_SECONDS
+#   make lint       banned functions and compiler-checked hygiene
+#   make deps       install the Debian packages (idempotent)
+
+PKGS     := gmime-3.0 sqlite3 libsodium gumbo jansson
+CC       ?= cc
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+BUILD    ?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+OPT      := -O1 -g
+else
+BUILD    ?= build
+SANFLAGS :=
+OPT      := -O2 -g
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN     := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wformat=2 -Wno-format-truncation -Wvla
+CFLAGS   += -std=gnu11 $(OPT) $(WARN) $(SANFLAGS) -D_GNU_SOURCE -Isrc $(PKG_CFLAGS)
+LDFLAGS  += $(SANFLAGS)
+LDLIBS   += $(PKG_LIBS) -lm -lpthread
+
+LIB_SRC  := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c tests/golden/*.c))
+UNIT_BIN := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/*.c))
+
+.PHONY: all deps test run bench fuzz lint clean tests-build
+all: $(BUILD)/mado
+
+deps:
+	@./scripts/deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# Migrations are compiled into the binary so that a workspace never depends
+# on files next to the executable.
+$(BUILD)/migrations.c: $(MIGRATIONS) scripts/embed-migrations.sh
+	@mkdir -p $(dir $@)
+	@./scripts/embed-migrations.sh $(MIGRATIONS) > $@
+$(BUILD)/migrations.o: $(BUILD)/migrations.c
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libmado.a: $(LIB_OBJ) $(BUILD)/migrations.o
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(BUILD)/mado: $(BUILD)/src/main.o $(BUILD)/libmado.a
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c tests/tap.h $(BUILD)/libmado.a
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $<"
+	@$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libmado.a $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libmado.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libmado.a $(LDFLAGS) $(LDLIBS)
+
+# Fuzz targets replay their corpus in `make test` through a small driver
+# (tests/fuzz/replay.c) so that replay runs under the same sanitizers.
+$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libmado.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libmado.a $(LDFLAGS) $(LDLIBS)
+
+FUZZ_NAMES := $(filter-out replay,$(FUZZ_SRC:tests/fuzz/%.c=%))
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(BUILD)/fuzz-replay/%)
+
+tests-build: $(BUILD)/mado $(UNIT_BIN) $(FUZZ_REPLAY)
+
+test: deps
+	@$(MAKE) --no-print-directory SANITIZE=1 tests-build
+	@./tests/run.sh build-san
+
+run: deps all
+	@./scripts/run.sh $(BUILD)/mado
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCH_BIN)
+	@./bench/run.sh $(BUILD)
+
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@./scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+lint:
+	@./scripts/lint.sh
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,267 @@
+/*
+ * `mado ticket list` and `mado ticket show N`: what came in, as plain text
+ * for a person or --json for scripts. Read-only; runs beside a writer.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "store/store.h"
+#include "store/workspace.h"
+
+static const char *fmt_time(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+static json_t *ticket_json(const struct store_ticket *t)
+{
+	char c[32], u[32];
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:s?, s:I?, s:b, s:s, s:s, s:I}",
+	                 "number", (json_int_t)t->id, "subject", t->subject, "status", t->status,
+	                 "priority", t->priority, "type", t->type, "channel", t->channel, "customer",
+	                 "email", t->customer_email, "name", t->customer_name, "organization",
+	                 *t->organization ? t->organization : NULL, "linked_ticket",
+	                 t->linked_ticket_id ? (json_int_t)t->linked_ticket_id : (json_int_t)0, "spam",
+	                 t->spam, "created_at", fmt_time(t->created_at, c, sizeof c), "updated_at",
+	                 fmt_time(t->updated_at, u, sizeof u), "messages", (json_int_t)t->message_count);
+}
+
+struct list_ctx {
+	bool json;
+	json_t *arr;
+	size_t n;
+};
+
+static mado_status print_ticket(void *vctx, const struct store_ticket *t)
+{
+	struct list_ctx *lc = vctx;
+	lc->n++;
+	if (lc->json) {
+		json_array_append_new(lc->arr, ticket_json(t));
+		return MADO_OK;
+	}
+	char u[32];
+	printf("#%-6lld %-8s %-7s %-20s %3lld  %-28.28s %s\n", (long long)t->id, t->status,
+	       t->priority, fmt_time(t->updated_at, u, sizeof u), (long long)t->message_count,
+	       t->customer_email, *t->subject ? t->subject : "(no subject)");
+	return MADO_OK;
+}
+
+static mado_status add_message(void *v, const struct store_message *m)
+{
+	json_t *to = json_loads(m->to_json, 0, NULL), *cc = json_loads(m->cc_json, 0, NULL);
+	char d[32], c[32];
+	json_array_append_new(
+		v, json_pack("{s:I, s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:s, s:s?, s:s, s:s, s:s, s:b, s:b, s:s, "
+		             "s:s, s:s, s:b, s:s, s:s}",
+		             "id", (json_int_t)m->id, "direction", m->direction, "message_id", m->message_id,
+		             "from", "email", m->from_email, "name", m->from_name, "to", to ? to : json_array(),
+		             "cc", cc ? cc : json_array(), "subject", m->subject, "date",
+		             m->date ? fmt_time(m->date, d, sizeof d) : NULL, "received_at",
+		             fmt_time(m->created_at, c, sizeof c), "text", m->body_text, "html", m->body_html,
+		             "text_from_html", m->text_from_html, "may_auto_answer", m->may_auto_answer,
+		             "kind", m->kind, "hygiene", m->hygiene_reasons, "thread_reason",
+		             m->thread_reason, "truncated", m->truncated, "notes", m->parse_notes, "raw_sha256",
+		             m->raw_sha256));
+	return MADO_OK;
+}
+
+static mado_status add_attachment(void *v, const struct store_attachment *a)
+{
+	json_array_append_new(v, json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:b, s:b, s:s}", "id",
+	                                   (json_int_t)a->id, "message", (json_int_t)a->message_row,
+	                                   "filename", a->filename, "content_type", a->content_type,
+	                                   "size", (json_int_t)a->size, "content_id", a->content_id,
+	                                   "inline", a->inline_part, "stored", a->stored, "sha256",
+	                                   a->sha256));
+	return MADO_OK;
+}
+
+static mado_status add_participant(void *v, const struct store_participant *p)
+{
+	json_array_append_new(v, json_pack("{s:s, s:s, s:s}", "email", p->email, "name", p->name, "role",
+	                                   p->role));
+	return MADO_OK;
+}
+
+static mado_status add_event(void *v, const struct store_event *e)
+{
+	char c[32];
+	json_array_append_new(v, json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s}", "id", (json_int_t)e->id,
+	                                   "actor", e->actor, "kind", e->kind, "field", e->field, "old",
+	                                   e->old_value, "new", e->new_value, "at",
+	                                   fmt_time(e->created_at, c, sizeof c)));
+	return MADO_OK;
+}
+
+static void print_show_text(json_t *j)
+{
+	printf("Ticket #%lld  %s\n", (long long)json_integer_value(json_object_get(j, "number")),
+	       json_string_value(json_object_get(j, "subject")));
+	printf("Status: %s  Priority: %s  Type: %s  Channel: %s\n",
+	       json_string_value(json_object_get(j, "status")),
+	       json_string_value(json_object_get(j, "priority")),
+	       json_string_value(json_object_get(j, "type")),
+	       json_string_value(json_object_get(j, "channel")));
+	json_t *cust = json_object_get(j, "customer");
+	printf("Customer: %s <%s>\n", json_string_value(json_object_get(cust, "name")),
+	       json_string_value(json_object_get(cust, "email")));
+	json_int_t linked = json_integer_value(json_object_get(j, "linked_ticket"));
+	if (linked)
+		printf("Linked to: #%lld\n", (long long)linked);
+	size_t i;
+	json_t *v;
+	printf("Participants:");
+	json_array_foreach(json_object_get(j, "participants"), i, v)
+		printf(" %s (%s)", json_string_value(json_object_get(v, "email")),
+		       json_string_value(json_object_get(v, "role")));
+	printf("\n");
+	json_array_foreach(json_object_get(j, "messages"), i, v) {
+		json_t *from = json_object_get(v, "from");
+		printf("\n--- message %lld (%s, %s) from %s <%s> at %s\n",
+		       (long long)json_integer_value(json_object_get(v, "id")),
+		       json_string_value(json_object_get(v, "kind")),
+		       json_string_value(json_object_get(v, "thread_reason")),
+		       json_string_value(json_object_get(from, "name")),
+		       json_string_value(json_object_get(from, "email")),
+		       json_string_value(json_object_get(v, "received_at")));
+		printf("Subject: %s\n", json_string_value(json_object_get(v, "subject")));
+		if (!json_is_true(json_object_get(v, "may_auto_answer")))
+			printf("Automatic mail: %s (never auto-answered)\n",
+			       json_string_value(json_object_get(v, "hygiene")));
+		printf("\n%s\n", json_string_value(json_object_get(v, "text")));
+	}
+	json_t *atts = json_object_get(j, "attachments");
+	if (json_array_size(atts)) {
+		printf("\nAttachments:\n");
+		json_array_foreach(atts, i, v)
+			printf("  %s (%s, %lld bytes)%s\n", json_string_value(json_object_get(v, "filename")),
+			       json_string_value(json_object_get(v, "content_type")),
+			       (long long)json_integer_value(json_object_get(v, "size")),
+			       json_is_true(json_object_get(v, "stored")) ? "" : " [not stored: over the limit]");
+	}
+	printf("\nHistory:\n");
+	json_array_foreach(json_object_get(j, "events"), i, v) {
+		const char *old = json_string_value(json_object_get(v, "old"));
+		const char *nw = json_string_value(json_object_get(v, "new"));
+		printf("  %s  %-28s %-8s %s%s%s%s\n", json_string_value(json_object_get(v, "at")),
+		       json_string_value(json_object_get(v, "actor")),
+		       json_string_value(json_object_get(v, "kind")),
+		       json_string_value(json_object_get(v, "field")), old ? " " : "", old ? old : "",
+		       nw ? (old ? " -> " : " ") : "");
+		if (nw)
+			printf("        %s\n", nw);
+	}
+}
+
+int cmd_ticket(struct cli *c, int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help")) {
+		printf("usage: mado ticket list [--status S] [--limit N] [--json]\n"
+		       "       mado ticket show N [--json]\n");
+		return argc < 2 ? EX_USAGE_ : 0;
+	}
+	bool json = false;
+	const char *status = NULL, *limit = NULL;
+	const char *number = NULL;
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (cli_opt_value(argc, argv, &i, "--status", &status) ||
+		         cli_opt_value(argc, argv, &i, "--limit", &limit))
+			continue;
+		else if (!number)
+			number = argv[i];
+		else {
+			fprintf(stderr, "mado ticket: unexpected argument %s\n", argv[i]);
+			return EX_USAGE_;
+		}
+	}
+	struct workspace ws;
+	struct mado_err err;
+	if (workspace_open(workspace_default_dir(c->workspace), &ws, &err)) {
+		fprintf(stderr, "mado ticket: %s\n", err.msg);
+		return EX_CONFIG_;
+	}
+	struct store *s = NULL;
+	int rc = 0;
+	struct arena *a = arena_new();
+	if (store_open(ws.db_path, 5000, &s, &err)) {
+		fprintf(stderr, "mado ticket: %s\n", err.msg);
+		rc = EX_TEMPFAIL_;
+		goto out;
+	}
+	if (!strcmp(argv[1], "list")) {
+		char *end = NULL;
+		struct store_list_opts o = { .status = status, .limit = limit ? strtoll(limit, &end, 10) : 50 };
+		if (limit && (!end || *end || o.limit <= 0)) {
+			fprintf(stderr, "mado ticket: --limit wants a positive number\n");
+			rc = EX_USAGE_;
+			goto out;
+		}
+		struct list_ctx lc = { .json = json, .arr = json_array() };
+		if (store_ticket_list(s, a, &o, print_ticket, &lc, &err)) {
+			fprintf(stderr, "mado ticket: %s\n", err.msg);
+			rc = EX_TEMPFAIL_;
+		} else if (json) {
+			char *out = json_dumps(lc.arr, JSON_INDENT(2));
+			printf("%s\n", out);
+			free(out);
+		} else if (lc.n == 0) {
+			printf("no tickets\n");
+		}
+		json_decref(lc.arr);
+	} else if (!strcmp(argv[1], "show") && number) {
+		char *end;
+		long long id = strtoll(number[0] == '#' ? number + 1 : number, &end, 10);
+		struct store_ticket t;
+		if (*end || id <= 0) {
+			fprintf(stderr, "mado ticket: '%s' is not a ticket number\n", number);
+			rc = EX_USAGE_;
+			goto out;
+		}
+		if (store_ticket_get(s, a, id, &t, &err)) {
+			fprintf(stderr, "mado ticket: %s\n", err.msg);
+			rc = 1;
+			goto out;
+		}
+		json_t *j = ticket_json(&t), *msgs = json_array(), *atts = json_array(),
+		       *parts = json_array(), *evs = json_array();
+		if (store_message_list(s, a, id, add_message, msgs, &err) ||
+		    store_attachment_list(s, a, id, add_attachment, atts, &err) ||
+		    store_participant_list(s, a, id, add_participant, parts, &err) ||
+		    store_event_list(s, a, id, add_event, evs, &err)) {
+			fprintf(stderr, "mado ticket: %s\n", err.msg);
+			rc = EX_TEMPFAIL_;
+		}
+		json_object_set_new(j, "participants", parts);
+		json_object_set_new(j, "messages", msgs);
+		json_object_set_new(j, "attachments", atts);
+		json_object_set_new(j, "events", evs);
+		if (!rc) {
+			if (json) {
+				char *out = json_dumps(j, JSON_INDENT(2));
+				printf("%s\n", out);
+				free(out);
+			} else {
+				print_show_text(j);
+			}
+		}
+		json_decref(j);
+	} else {
+		fprintf(stderr, "mado ticket: expected 'list' or 'show N'\n");
+		rc = EX_USAGE_;
+	}
+out:
+	arena_free(a);
+	store_close(s);
+	workspace_close(&ws);
+	return rc;
+}

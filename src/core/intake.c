@@ -1,0 +1,684 @@
+/*
+ * Intake. For each message:
+ *   1. SHA-256 of the raw bytes; (Message-ID, SHA-256) already stored →
+ *      duplicate, nothing written (redelivery never duplicates).
+ *   2. parse (mail/parse.c) and classify (mail/hygiene.c).
+ *   3. thread: a bounce joins the ticket of the mail that bounced; then
+ *      In-Reply-To/References against every Message-ID we have seen or
+ *      sent; then a signed reply address in the recipients; then the
+ *      subject token, but only for a sender who already takes part in that
+ *      ticket — a stranger gets a new ticket linked to the old one.
+ *   4. machine mail (auto-reply, bounce, feedback, our own mail coming
+ *      back) that matched no ticket is stored without a ticket: an
+ *      auto-reply storm never opens tickets.
+ *   5. write blobs, message, attachments, participants, events.
+ * Every database write happens inside the caller's transaction, so a
+ * message is either fully there or not at all.
+ */
+#include "core/intake.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mail/header.h"
+#include "mail/spool.h"
+#include "mail/thread.h"
+#include "store/blob.h"
+#include "util/fsio.h"
+
+double intake_monotonic(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static char **split_list(const char *s, size_t *n)
+{
+	*n = 0;
+	size_t cap = 4;
+	char **v = calloc(cap, sizeof *v);
+	if (!v)
+		return NULL;
+	const char *p = s;
+	while (*p) {
+		while (*p == ',' || *p == ' ' || *p == '\t')
+			p++;
+		const char *e = p;
+		while (*e && *e != ',')
+			e++;
+		size_t l = (size_t)(e - p);
+		while (l && (p[l - 1] == ' ' || p[l - 1] == '\t'))
+			l--;
+		if (l) {
+			if (*n + 1 >= cap) {
+				cap *= 2;
+				char **nv = realloc(v, cap * sizeof *nv);
+				if (!nv)
+					break;
+				v = nv;
+			}
+			char *x = xstrndup(p, l);
+			if (!x)
+				break;
+			for (char *q = x; *q; q++)
+				*q = (char)((*q >= 'A' && *q <= 'Z') ? *q + 32 : *q);
+			v[(*n)++] = x;
+		}
+		p = e;
+	}
+	return v;
+}
+
+mado_status intake_ctx_init(struct intake_ctx *ctx, struct store *store, const char *blob_dir,
+                            const struct mado_config *cfg, const unsigned char *key,
+                            struct mado_err *err)
+{
+	memset(ctx, 0, sizeof *ctx);
+	ctx->store = store;
+	ctx->blob_dir = blob_dir;
+	ctx->cfg = cfg;
+	ctx->key = key;
+	mail_limits_default(&ctx->limits);
+	ctx->limits.max_message_bytes = cfg->max_message_bytes;
+	ctx->limits.max_header_bytes = cfg->max_header_bytes;
+	ctx->limits.max_headers = cfg->max_headers;
+	ctx->limits.max_mime_depth = (unsigned)cfg->max_mime_depth;
+	ctx->limits.max_parts = (unsigned)cfg->max_parts;
+	ctx->limits.max_part_bytes = cfg->max_part_bytes;
+	ctx->limits.max_text_bytes = cfg->max_text_bytes;
+	ctx->limits.max_html_bytes = cfg->max_html_bytes;
+	ctx->limits.max_attachment_bytes = cfg->max_attachment_bytes;
+	hygiene_config_default(&ctx->hygiene);
+	ctx->own_addresses = split_list(cfg->support_addresses, &ctx->n_own);
+	if (!ctx->own_addresses)
+		return mado_fail(err, MADO_ENOMEM, "out of memory");
+	ctx->hygiene.own_addresses = (const char *const *)ctx->own_addresses;
+	ctx->hygiene.n_own_addresses = ctx->n_own;
+	ctx->hygiene.own_msgid_domain = cfg->msgid_domain;
+	ctx->hygiene.loop_header = cfg->loop_header;
+	ctx->hygiene.max_received = (unsigned)cfg->max_received;
+	ctx->hygiene.trust_spam_headers = cfg->trust_spam_headers;
+	ctx->hygiene.spam_threshold = cfg->spam_threshold;
+	return MADO_OK;
+}
+
+void intake_ctx_free(struct intake_ctx *ctx)
+{
+	if (!ctx->own_addresses)
+		return;
+	for (size_t i = 0; i < ctx->n_own; i++)
+		free(ctx->own_addresses[i]);
+	free(ctx->own_addresses);
+	ctx->own_addresses = NULL;
+}
+
+static bool is_own_address(const struct intake_ctx *ctx, const char *email)
+{
+	for (size_t i = 0; i < ctx->n_own; i++)
+		if (strcasecmp(ctx->own_addresses[i], email) == 0)
+			return true;
+	/* support+anything@domain is ours too */
+	const char *plus = strchr(email, '+'), *at = strrchr(email, '@');
+	if (plus && at && plus < at) {
+		for (size_t i = 0; i < ctx->n_own; i++) {
+			const char *oat = strrchr(ctx->own_addresses[i], '@');
+			if (!oat)
+				continue;
+			size_t ll = (size_t)(oat - ctx->own_addresses[i]);
+			if ((size_t)(plus - email) == ll && strncasecmp(email, ctx->own_addresses[i], ll) == 0 &&
+			    strcasecmp(at, oat) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+static char *lower_dup(struct arena *a, const char *s)
+{
+	char *r = arena_strdup(a, s ? s : "");
+	for (char *q = r; q && *q; q++)
+		if (*q >= 'A' && *q <= 'Z')
+			*q = (char)(*q + 32);
+	return r;
+}
+
+static bool is_freemail(const struct mado_config *cfg, const char *domain)
+{
+	size_t dl = strlen(domain);
+	const char *p = cfg->freemail_domains;
+	while (*p) {
+		while (*p == ',' || *p == ' ')
+			p++;
+		const char *e = p;
+		while (*e && *e != ',')
+			e++;
+		if ((size_t)(e - p) == dl && strncasecmp(p, domain, dl) == 0)
+			return true;
+		p = e;
+	}
+	return false;
+}
+
+static char *addrs_json(const struct mail_addr_list *l)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < l->n; i++) {
+		if (!*l->v[i].email)
+			continue;
+		json_array_append_new(arr, json_pack("{s:s, s:s}", "name", l->v[i].name, "email", l->v[i].email));
+	}
+	char *s = json_dumps(arr, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
+	json_decref(arr);
+	return s;
+}
+
+static char *refs_json(const struct mail_msg *m)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < m->nreferences; i++)
+		json_array_append_new(arr, json_string(m->references[i]));
+	char *s = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	return s;
+}
+
+/* Recipient addresses a signed reply address may appear in. */
+static const char *const recipient_headers[] = { "Delivered-To", "X-Original-To", "Envelope-To",
+                                                 "To", "Cc" };
+
+static bool find_signed_address(struct intake_ctx *ctx, const struct mail_msg *m, int64_t *n)
+{
+	for (size_t h = 0; h < sizeof recipient_headers / sizeof recipient_headers[0]; h++) {
+		for (size_t i = 0; i < m->nheaders; i++) {
+			if (strcasecmp(m->headers[i].name, recipient_headers[h]) != 0)
+				continue;
+			struct mail_addr_list l = { 0 };
+			const char *raw = m->headers[i].raw;
+			if (header_parse_addresses(m->arena, raw, strlen(raw), &l) != MADO_OK)
+				continue;
+			for (size_t k = 0; k < l.n; k++)
+				for (size_t o = 0; o < ctx->n_own; o++)
+					if (thread_verify_address(ctx->key, ctx->own_addresses[o], l.v[k].email,
+					                          strlen(l.v[k].email), n))
+						return true;
+		}
+	}
+	return false;
+}
+
+struct thread_decision {
+	int64_t ticket;
+	int64_t linked;     /* stranger's token: new ticket linked to this */
+	char reason[160];
+};
+
+static mado_status decide_thread(struct intake_ctx *ctx, const struct mail_msg *m,
+                                 const struct hygiene_result *hy, const char *sender,
+                                 struct thread_decision *d, struct mado_err *err)
+{
+	struct store *s = ctx->store;
+	mado_status st;
+	memset(d, 0, sizeof *d);
+	int64_t t = 0;
+
+	if ((hy->flags & (HYG_BOUNCE | HYG_DELAYED | HYG_FEEDBACK)) && hy->original_message_id &&
+	    *hy->original_message_id) {
+		if ((st = store_thread_lookup(s, hy->original_message_id, &t, err)))
+			return st;
+		if (t) {
+			d->ticket = t;
+			snprintf(d->reason, sizeof d->reason, "report on <%.100s>", hy->original_message_id);
+			return MADO_OK;
+		}
+	}
+	if (*m->in_reply_to) {
+		if ((st = store_thread_lookup(s, m->in_reply_to, &t, err)))
+			return st;
+		if (t) {
+			d->ticket = t;
+			snprintf(d->reason, sizeof d->reason, "In-Reply-To <%.100s>", m->in_reply_to);
+			return MADO_OK;
+		}
+	}
+	for (size_t i = m->nreferences; i-- > 0;) {
+		if ((st = store_thread_lookup(s, m->references[i], &t, err)))
+			return st;
+		if (t) {
+			d->ticket = t;
+			snprintf(d->reason, sizeof d->reason, "References <%.100s>", m->references[i]);
+			return MADO_OK;
+		}
+	}
+	int64_t n = 0;
+	if (find_signed_address(ctx, m, &n)) {
+		bool exists = false;
+		if ((st = store_ticket_exists(s, n, &exists, err)))
+			return st;
+		if (exists) {
+			d->ticket = n;
+			snprintf(d->reason, sizeof d->reason, "signed reply address of #%lld", (long long)n);
+			return MADO_OK;
+		}
+	}
+	if (thread_token_find(ctx->cfg->subject_token, m->subject, strlen(m->subject), &n)) {
+		bool exists = false, participant = false;
+		if ((st = store_ticket_exists(s, n, &exists, err)))
+			return st;
+		if (exists && sender && *sender &&
+		    (st = store_ticket_has_participant(s, n, sender, &participant, err)))
+			return st;
+		if (exists && participant) {
+			d->ticket = n;
+			snprintf(d->reason, sizeof d->reason, "subject token of #%lld from a participant",
+			         (long long)n);
+		} else if (exists) {
+			d->linked = n;
+			snprintf(d->reason, sizeof d->reason,
+			         "subject token of #%lld from a non-participant: new ticket, linked", (long long)n);
+		}
+	}
+	return MADO_OK;
+}
+
+static mado_status add_participants(struct intake_ctx *ctx, int64_t ticket,
+                                    const struct mail_addr_list *l, const char *role,
+                                    struct mado_err *err)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const char *e = l->v[i].email;
+		if (!*e || !strchr(e, '@') || is_own_address(ctx, e))
+			continue;
+		mado_status st = store_participant_add(ctx->store, ticket, e, l->v[i].name, role, err);
+		if (st)
+			return st;
+	}
+	return MADO_OK;
+}
+
+static mado_status store_attachments(struct intake_ctx *ctx, const struct mail_msg *m, int64_t row,
+                                     struct buf *notes, struct mado_err *err)
+{
+	for (size_t i = 0; i < m->nparts; i++) {
+		const struct mail_part *p = &m->parts[i];
+		if (p->role != MAIL_PART_ATTACHMENT)
+			continue;
+		char sha[65];
+		blob_sha256_hex(p->data, p->len, sha);
+		bool keep = p->len <= ctx->limits.max_attachment_bytes && !p->truncated;
+		mado_status st;
+		if (keep && (st = blob_put(ctx->blob_dir, sha, p->data, p->len, err)))
+			return st;
+		if (!keep)
+			buf_printf(notes, "%sattachment \"%s\" (%zu bytes) not stored: over the limit of %zu bytes",
+			           notes->len ? "\n" : "", p->filename, p->len, ctx->limits.max_attachment_bytes);
+		struct store_attachment_new a = {
+			.message_row = row,
+			.sha256 = sha,
+			.filename = p->filename,
+			.content_type = p->content_type,
+			.size = p->len,
+			.content_id = p->content_id,
+			.inline_part = strcasecmp(p->disposition, "inline") == 0 || *p->content_id,
+			.stored = keep,
+		};
+		if ((st = store_attachment_insert(ctx->store, &a, err)))
+			return st;
+	}
+	return MADO_OK;
+}
+
+static mado_status note_bounce(struct intake_ctx *ctx, int64_t ticket, int64_t row,
+                               const struct hygiene_result *hy, time_t now, struct mado_err *err)
+{
+	mado_status st;
+	for (size_t i = 0; i < hy->nrecipients; i++) {
+		const struct bounce_recipient *r = &hy->recipients[i];
+		if ((st = store_bounce_recipient_add(ctx->store, row, r->email, r->status, r->action,
+		                                     r->diagnostic, err)))
+			return st;
+		if (!(hy->flags & HYG_BOUNCE) || (r->action && *r->action && strcasecmp(r->action, "failed")))
+			continue;
+		bool changed = false;
+		if ((st = store_customer_mark_bouncing(ctx->store, r->email, r->status, r->diagnostic, now,
+		                                       &changed, err)))
+			return st;
+		if (ticket) {
+			char v[600];
+			snprintf(v, sizeof v, "%s %s", r->email, r->status && *r->status ? r->status : "failed");
+			if ((st = store_event_add(ctx->store, ticket, "system", "bounce", "address", NULL, v, now,
+			                          err)))
+				return st;
+		}
+	}
+	return MADO_OK;
+}
+
+static const struct mail_addr *first_sender(const struct mail_msg *m)
+{
+	if (m->from.n && *m->from.v[0].email)
+		return &m->from.v[0];
+	if (m->sender.n && *m->sender.v[0].email)
+		return &m->sender.v[0];
+	if (m->reply_to.n && *m->reply_to.v[0].email)
+		return &m->reply_to.v[0];
+	return NULL;
+}
+
+static bool is_machine_mail(unsigned flags)
+{
+	return flags & (HYG_AUTO_REPLY | HYG_BOUNCE | HYG_DELAYED | HYG_FEEDBACK | HYG_LOOP | HYG_OWN);
+}
+
+static mado_status new_ticket(struct intake_ctx *ctx, const struct mail_msg *m,
+                              const struct mail_addr *from, const struct hygiene_result *hy,
+                              int64_t linked, time_t now, int64_t *ticket, struct mado_err *err)
+{
+	struct store *s = ctx->store;
+	mado_status st;
+	int64_t cust = 0, org = 0;
+	char actor[300] = "system";
+	if (from) {
+		const char *email = lower_dup(m->arena, from->email);
+		const char *at = strrchr(email, '@');
+		if (at && at[1] && !is_freemail(ctx->cfg, at + 1) && (st = store_org_upsert(s, at + 1, now, &org, err)))
+			return st;
+		bool created;
+		if ((st = store_customer_upsert(s, email, from->name, org, now, &cust, &created, err)))
+			return st;
+		snprintf(actor, sizeof actor, "customer:%s", email);
+	}
+	struct store_ticket_new t = {
+		.subject = m->subject,
+		.channel = "email",
+		.customer_id = cust,
+		.organization_id = org,
+		.linked_ticket_id = linked,
+		.spam = (hy->flags & HYG_SPAM) != 0,
+		.now = now,
+	};
+	if ((st = store_ticket_insert(s, &t, ticket, err)))
+		return st;
+	if ((st = store_event_add(s, *ticket, actor, "created", "status", NULL, "new", now, err)))
+		return st;
+	if (t.spam && (st = store_event_add(s, *ticket, "system", "field", "spam", NULL, "true", now, err)))
+		return st;
+	if (linked) {
+		char v[32];
+		snprintf(v, sizeof v, "%lld", (long long)linked);
+		if ((st = store_event_add(s, *ticket, "system", "link", "linked_ticket", NULL, v, now, err)))
+			return st;
+	}
+	if (from && (st = store_participant_add(s, *ticket, lower_dup(m->arena, from->email), from->name,
+	                                        "requester", err)))
+		return st;
+	return MADO_OK;
+}
+
+mado_status intake_message(struct intake_ctx *ctx, const char *raw, size_t len,
+                           const char *spool_path, const char *source, time_t now,
+                           struct intake_result *res, struct mado_err *err)
+{
+	memset(res, 0, sizeof *res);
+	char sha[65];
+	blob_sha256_hex(raw, len, sha);
+
+	struct mail_msg *m = NULL;
+	mado_status st = mail_parse(raw, len, &ctx->limits, &m, err);
+	if (st)
+		return st;
+	char *to_json = NULL, *cc_json = NULL, *refs = NULL;
+	struct buf notes;
+	buf_init(&notes, 0);
+
+	const char *msgid = m->message_id;
+	if (!*msgid) {
+		/* No Message-ID: the content hash alone identifies the message. */
+		char *synth = arena_alloc(m->arena, 80);
+		snprintf(synth, 80, "sha256-%s@missing.invalid", sha);
+		msgid = synth;
+	}
+	int64_t dup = 0;
+	bool seen = false;
+	if ((st = store_message_find(ctx->store, msgid, sha, &seen, &dup, err)))
+		goto out;
+	if (seen) {
+		res->duplicate = true;
+		res->ticket_id = dup;
+		goto out;
+	}
+
+	struct hygiene_result hy;
+	if ((st = hygiene_classify(m, &ctx->hygiene, &hy))) {
+		mado_fail(err, st, "classify: %s", mado_status_name(st));
+		goto out;
+	}
+	const struct mail_addr *from = first_sender(m);
+	const char *sender = from ? lower_dup(m->arena, from->email) : "";
+
+	struct thread_decision d;
+	if ((st = decide_thread(ctx, m, &hy, sender, &d, err)))
+		goto out;
+	int64_t ticket = d.ticket;
+	bool machine = is_machine_mail(hy.flags);
+	if (!ticket && !machine) {
+		if ((st = new_ticket(ctx, m, from, &hy, d.linked, now, &ticket, err)))
+			goto out;
+		res->new_ticket = true;
+		res->linked_ticket = d.linked;
+		if (!*d.reason)
+			snprintf(d.reason, sizeof d.reason, "new ticket");
+	} else if (!ticket) {
+		snprintf(d.reason, sizeof d.reason, "%s matched no ticket: stored without one", hy.kind);
+	}
+
+	if (spool_path)
+		st = blob_put_link(ctx->blob_dir, sha, spool_path, raw, len, err);
+	else
+		st = blob_put(ctx->blob_dir, sha, raw, len, err);
+	if (st)
+		goto out;
+
+	to_json = addrs_json(&m->to);
+	cc_json = addrs_json(&m->cc);
+	refs = refs_json(m);
+	if (m->notes && *m->notes)
+		buf_append_str(&notes, m->notes);
+	int64_t row = 0;
+	struct store_message_new sm = {
+		.ticket_id = ticket,
+		.direction = "in",
+		.message_id = msgid,
+		.raw_sha256 = sha,
+		.raw_size = len,
+		.source = source,
+		.from_email = sender,
+		.from_name = from ? from->name : "",
+		.to_json = to_json,
+		.cc_json = cc_json,
+		.references_json = refs,
+		.subject = m->subject,
+		.date = m->date,
+		.in_reply_to = m->in_reply_to,
+		.body_text = m->text,
+		.body_html = m->html,
+		.text_from_html = m->text_from_html,
+		.kind = hy.kind,
+		.hygiene_flags = hy.flags,
+		.hygiene_reasons = hy.reasons,
+		.may_auto_answer = hy.may_auto_answer,
+		.spam_score = hy.spam_score,
+		.thread_reason = d.reason,
+		.parse_notes = "",
+		.truncated = m->truncated,
+		.now = now,
+	};
+	if ((st = store_message_insert(ctx->store, &sm, &row, err)))
+		goto out;
+	if ((st = store_attachments(ctx, m, row, &notes, err)))
+		goto out;
+	if (notes.len) {
+		/* notes grew while storing attachments: record them on the ticket */
+		if (ticket && (st = store_event_add(ctx->store, ticket, "system", "note", "parse", NULL,
+		                                    notes.p, now, err)))
+			goto out;
+	}
+	if (ticket) {
+		if (*m->message_id && (st = store_thread_add(ctx->store, m->message_id, ticket, err)))
+			goto out;
+		char v[64];
+		snprintf(v, sizeof v, "%lld %s", (long long)row, hy.kind);
+		char actor[300];
+		snprintf(actor, sizeof actor, "%s%s", *sender ? "customer:" : "system", sender);
+		if ((st = store_event_add(ctx->store, ticket, actor, "message", "", NULL, v, now, err)))
+			goto out;
+		if (!machine) {
+			bool trusted = res->new_ticket || strncmp(d.reason, "subject token", 13) != 0;
+			if (trusted && *sender && !res->new_ticket &&
+			    (st = store_participant_add(ctx->store, ticket, sender, from->name, "cc", err)))
+				goto out;
+			if ((st = add_participants(ctx, ticket, &m->to, "to", err)) ||
+			    (st = add_participants(ctx, ticket, &m->cc, "cc", err)))
+				goto out;
+		}
+		if (!res->new_ticket && (st = store_ticket_touch(ctx->store, ticket, now, err)))
+			goto out;
+	}
+	if ((st = note_bounce(ctx, ticket, row, &hy, now, err)))
+		goto out;
+
+	res->ticket_id = ticket;
+	res->message_row = row;
+	res->may_auto_answer = hy.may_auto_answer;
+	snprintf(res->kind, sizeof res->kind, "%s", hy.kind);
+	snprintf(res->thread_reason, sizeof res->thread_reason, "%s", d.reason);
+out:
+	free(to_json);
+	free(cc_json);
+	free(refs);
+	buf_free(&notes);
+	mail_msg_free(m);
+	return st;
+}
+
+/* ---- drain ---- */
+
+struct batch_item {
+	char *name;
+	bool quarantine;
+};
+
+static mado_status finish_batch(struct intake_ctx *ctx, const char *spool_dir,
+                                struct batch_item *items, size_t n, struct mado_err *err)
+{
+	mado_status st = blob_sync(ctx->blob_dir, err);
+	if (!st)
+		st = store_commit(ctx->store, err);
+	if (st) {
+		store_rollback(ctx->store);
+		return st;
+	}
+	fsio_crash_point("after-commit");
+	for (size_t i = 0; i < n; i++) {
+		if (items[i].quarantine)
+			spool_quarantine(spool_dir, items[i].name, NULL);
+		else
+			spool_remove(spool_dir, items[i].name, NULL);
+	}
+	return MADO_OK;
+}
+
+mado_status intake_drain(struct intake_ctx *ctx, const char *spool_dir, size_t batch,
+                         double deadline, struct drain_stats *stats, struct mado_err *err)
+{
+	memset(stats, 0, sizeof *stats);
+	if (batch == 0)
+		batch = 1;
+	struct batch_item *items = calloc(batch, sizeof *items);
+	if (!items)
+		return mado_fail(err, MADO_ENOMEM, "out of memory");
+	mado_status st = MADO_OK;
+	struct buf raw;
+	buf_init(&raw, 0);
+	for (;;) {
+		char **names = NULL;
+		size_t n = 0;
+		if ((st = spool_list(spool_dir, batch, &names, &n, err)) || n == 0) {
+			spool_names_free(names, n);
+			break;
+		}
+		if (deadline > 0 && intake_monotonic() > deadline) {
+			spool_names_free(names, n);
+			st = mado_fail(err, MADO_ETEMP, "deadline reached while draining the spool");
+			break;
+		}
+		if ((st = store_begin(ctx->store, err))) {
+			spool_names_free(names, n);
+			break;
+		}
+		size_t k = 0;
+		for (size_t i = 0; i < n && !st; i++) {
+			char path[4096];
+			spool_path(spool_dir, names[i], path, sizeof path);
+			buf_reset(&raw);
+			struct mado_err e2;
+			mado_status rs = fsio_read_file(path, ctx->limits.max_message_bytes, &raw, &e2);
+			if (rs == MADO_ENOTFOUND)
+				continue; /* drained by someone else meanwhile */
+			items[k].name = names[i];
+			items[k].quarantine = false;
+			if (rs == MADO_OK) {
+				if ((st = store_savepoint(ctx->store, err)))
+					break;
+				struct intake_result res;
+				rs = intake_message(ctx, raw.p ? raw.p : "", raw.len, path, "ingest",
+				                    time(NULL), &res, &e2);
+				if (rs == MADO_OK) {
+					if ((st = store_release(ctx->store, err)))
+						break;
+					if (res.duplicate)
+						stats->duplicates++;
+					else
+						stats->processed++;
+				} else {
+					store_rollback_to(ctx->store);
+				}
+			}
+			/* MADO_EDB here is a constraint or schema error for this message:
+			 * quarantine it rather than let one message block the spool. */
+			if (rs == MADO_ETEMP || rs == MADO_ENOMEM || rs == MADO_EIO) {
+				st = mado_fail(err, MADO_ETEMP, "%s", e2.msg);
+				break;
+			}
+			if (rs != MADO_OK) {
+				/* can never be processed: keep it for an operator */
+				char sha[65];
+				blob_sha256_hex(raw.p ? raw.p : "", raw.len, sha);
+				if ((st = store_quarantine_add(ctx->store, sha, e2.msg, time(NULL), err)))
+					break;
+				items[k].quarantine = true;
+				stats->quarantined++;
+			}
+			k++;
+		}
+		if (st) {
+			store_rollback(ctx->store);
+			spool_names_free(names, n);
+			break;
+		}
+		st = finish_batch(ctx, spool_dir, items, k, err);
+		spool_names_free(names, n);
+		stats->batches++;
+		if (st)
+			break;
+	}
+	buf_free(&raw);
+	free(items);
+	if (st == MADO_EDB)
+		st = MADO_ETEMP;
+	return st;
+}

@@ -1,0 +1,77 @@
+/*
+ * Intake: one raw message in, one stored message out, attached to the
+ * right ticket (threaded) or to a new one, with customer, participants,
+ * attachments, hygiene verdict and audit events — all inside the caller's
+ * transaction. And the drain loop that feeds spooled messages through it
+ * in batches (group commit).
+ *
+ * The config, key and clock are passed in; nothing here reads files other
+ * than spooled messages and blobs.
+ */
+#ifndef MADO_CORE_INTAKE_H
+#define MADO_CORE_INTAKE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "mail/hygiene.h"
+#include "mail/mail.h"
+#include "store/store.h"
+#include "util/config.h"
+
+struct intake_ctx {
+	struct store *store;
+	const char *blob_dir;
+	const struct mado_config *cfg;
+	const unsigned char *key;          /* THREAD_KEY_BYTES */
+	struct mail_limits limits;
+	struct hygiene_config hygiene;
+	/* owned: parsed from cfg by intake_ctx_init */
+	char **own_addresses;
+	size_t n_own;
+};
+
+mado_status intake_ctx_init(struct intake_ctx *ctx, struct store *store, const char *blob_dir,
+                            const struct mado_config *cfg, const unsigned char *key,
+                            struct mado_err *err);
+void intake_ctx_free(struct intake_ctx *ctx);
+
+struct intake_result {
+	int64_t ticket_id;       /* 0 when machine mail matched no ticket */
+	int64_t message_row;
+	bool duplicate;          /* already stored: nothing was written */
+	bool new_ticket;
+	int64_t linked_ticket;   /* new ticket linked to this one (stranger used its token) */
+	char kind[32];           /* hygiene kind */
+	bool may_auto_answer;
+	char thread_reason[160];
+};
+
+/*
+ * Store one message inside the current transaction. spool_path, when not
+ * NULL, is a durable file with exactly these bytes (hard-linked into the
+ * blob store instead of copied). Blobs are not synced here: the caller
+ * calls blob_sync() before committing.
+ */
+mado_status intake_message(struct intake_ctx *ctx, const char *raw, size_t len,
+                           const char *spool_path, const char *source, time_t now,
+                           struct intake_result *res, struct mado_err *err);
+
+struct drain_stats {
+	size_t processed, duplicates, quarantined, batches;
+};
+
+/*
+ * Drain spool_dir/new into the database in batches of batch messages,
+ * until it is empty or deadline (CLOCK_MONOTONIC seconds, 0 = none) passes.
+ * The caller holds the writer lock. A transient failure rolls back the
+ * current batch (its files stay spooled) and returns MADO_ETEMP.
+ */
+mado_status intake_drain(struct intake_ctx *ctx, const char *spool_dir, size_t batch,
+                         double deadline, struct drain_stats *stats, struct mado_err *err);
+
+/* Monotonic clock in seconds, for deadlines. */
+double intake_monotonic(void);
+
+#endif

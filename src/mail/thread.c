@@ -1,0 +1,133 @@
+/*
+ * Subject tokens and signed reply addresses. The tag is the first 60 bits
+ * of HMAC-SHA256(key, "mado-reply:<n>") in base32: short enough for an
+ * address local part, long enough that guessing is hopeless online.
+ */
+#include "mail/thread.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <sodium.h>
+#include <string.h>
+#include <strings.h>
+
+mado_status thread_token_format(const char *format, int64_t n, struct buf *out)
+{
+	const char *ph = strstr(format, "{n}");
+	if (!ph)
+		return buf_append_str(out, format);
+	mado_status st = buf_append(out, format, (size_t)(ph - format));
+	if (!st)
+		st = buf_printf(out, "%" PRId64, n);
+	if (!st)
+		st = buf_append_str(out, ph + 3);
+	return st;
+}
+
+bool thread_token_find(const char *format, const char *subject, size_t len, int64_t *n)
+{
+	const char *ph = strstr(format, "{n}");
+	if (!ph)
+		return false;
+	size_t pl = (size_t)(ph - format);
+	const char *suffix = ph + 3;
+	size_t sl = strlen(suffix);
+	bool found = false;
+	for (size_t i = 0; i + pl < len; i++) {
+		if (strncasecmp(subject + i, format, pl) != 0)
+			continue;
+		size_t j = i + pl;
+		int64_t v = 0;
+		size_t digits = 0;
+		while (j < len && isdigit((unsigned char)subject[j]) && digits < 18) {
+			v = v * 10 + (subject[j] - '0');
+			j++;
+			digits++;
+		}
+		if (!digits || (j < len && isdigit((unsigned char)subject[j])))
+			continue;
+		if (sl && (len - j < sl || strncasecmp(subject + j, suffix, sl) != 0))
+			continue;
+		/* Without a suffix the number must end at a non-alphanumeric. */
+		if (!sl && j < len && isalnum((unsigned char)subject[j]))
+			continue;
+		*n = v;
+		found = true;
+	}
+	return found && *n > 0;
+}
+
+void thread_tag(const unsigned char key[THREAD_KEY_BYTES], int64_t n, char tag[THREAD_TAG_CHARS + 1])
+{
+	static const char b32[] = "abcdefghijklmnopqrstuvwxyz234567";
+	char msg[64];
+	int ml = snprintf(msg, sizeof msg, "mado-reply:%" PRId64, n);
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_state st;
+	crypto_auth_hmacsha256_init(&st, key, THREAD_KEY_BYTES);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)msg, (unsigned long long)ml);
+	crypto_auth_hmacsha256_final(&st, mac);
+	uint64_t bits = 0;
+	for (int i = 0; i < 8; i++)
+		bits = bits << 8 | mac[i];
+	for (int i = 0; i < THREAD_TAG_CHARS; i++)
+		tag[i] = b32[(bits >> (64 - 5 * (i + 1))) & 31];
+	tag[THREAD_TAG_CHARS] = '\0';
+}
+
+static bool split_address(const char *addr, size_t len, struct str *local, struct str *domain)
+{
+	const char *at = memchr(addr, '@', len);
+	if (!at)
+		return false;
+	const char *at2 = at;
+	/* the last @ separates the domain */
+	for (const char *q = at + 1; q < addr + len; q++)
+		if (*q == '@')
+			at2 = q;
+	*local = str_make(addr, (size_t)(at2 - addr));
+	*domain = str_make(at2 + 1, (size_t)(addr + len - at2 - 1));
+	return local->len && domain->len;
+}
+
+mado_status thread_sign_address(const unsigned char key[THREAD_KEY_BYTES], const char *support,
+                                int64_t n, struct buf *out)
+{
+	struct str local, domain;
+	if (!split_address(support, strlen(support), &local, &domain))
+		return MADO_EINVAL;
+	char tag[THREAD_TAG_CHARS + 1];
+	thread_tag(key, n, tag);
+	return buf_printf(out, "%.*s+%" PRId64 ".%s@%.*s", (int)local.len, local.p, n, tag,
+	                  (int)domain.len, domain.p);
+}
+
+bool thread_verify_address(const unsigned char key[THREAD_KEY_BYTES], const char *support,
+                           const char *addr, size_t len, int64_t *n)
+{
+	struct str slocal, sdomain, local, domain;
+	if (!split_address(support, strlen(support), &slocal, &sdomain) ||
+	    !split_address(addr, len, &local, &domain))
+		return false;
+	if (!str_ieq(domain, sdomain) || local.len <= slocal.len + 1 ||
+	    strncasecmp(local.p, slocal.p, slocal.len) != 0 || local.p[slocal.len] != '+')
+		return false;
+	const char *p = local.p + slocal.len + 1, *end = local.p + local.len;
+	int64_t v = 0;
+	size_t digits = 0;
+	while (p < end && isdigit((unsigned char)*p) && digits < 18) {
+		v = v * 10 + (*p - '0');
+		p++;
+		digits++;
+	}
+	if (!digits || v <= 0 || p >= end || *p != '.' || (size_t)(end - p - 1) != THREAD_TAG_CHARS)
+		return false;
+	char want[THREAD_TAG_CHARS + 1], got[THREAD_TAG_CHARS];
+	thread_tag(key, v, want);
+	for (size_t i = 0; i < THREAD_TAG_CHARS; i++)
+		got[i] = (char)tolower((unsigned char)p[1 + i]);
+	if (sodium_memcmp(want, got, THREAD_TAG_CHARS) != 0)
+		return false;
+	*n = v;
+	return true;
+}

@@ -1,0 +1,207 @@
+/*
+ * The settings table. Each row names a field of struct mado_config by
+ * offset, its type and bounds, so that parsing, validation and the
+ * `--defaults` listing all come from this one place (Postfix postconf).
+ */
+#include "util/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum ctype { C_SIZE, C_UINT, C_BOOL, C_DOUBLE, C_STR };
+
+struct setting {
+	const char *name;
+	enum ctype type;
+	size_t off, size;
+	const char *def;
+	double min, max;
+	const char *doc;
+};
+
+#define F(field) offsetof(struct mado_config, field), sizeof(((struct mado_config *)0)->field)
+
+static const struct setting settings[] = {
+	{ "mail.max_message_bytes", C_SIZE, F(max_message_bytes), "50M", 1024, 2e9,
+	  "largest message accepted; larger ones are refused with exit 65" },
+	{ "mail.max_header_bytes", C_SIZE, F(max_header_bytes), "256K", 1024, 64e6,
+	  "bytes of one header block; the rest is ignored and noted" },
+	{ "mail.max_headers", C_UINT, F(max_headers), "1000", 10, 1e6,
+	  "header fields in one block; the rest are ignored and noted" },
+	{ "mail.max_mime_depth", C_UINT, F(max_mime_depth), "32", 1, 1000,
+	  "multipart nesting depth; deeper parts are ignored and noted" },
+	{ "mail.max_parts", C_UINT, F(max_parts), "500", 1, 1e6,
+	  "MIME parts per message; further parts are ignored and noted" },
+	{ "mail.max_part_bytes", C_SIZE, F(max_part_bytes), "50M", 1024, 2e9,
+	  "decoded bytes of one part; longer parts are cut and noted" },
+	{ "mail.max_text_bytes", C_SIZE, F(max_text_bytes), "2M", 1024, 1e9,
+	  "body text kept on a message; the rest is cut and noted (raw kept)" },
+	{ "mail.max_html_bytes", C_SIZE, F(max_html_bytes), "4M", 1024, 1e9,
+	  "HTML given to the sanitizer; over it only text is shown" },
+	{ "mail.max_attachment_bytes", C_SIZE, F(max_attachment_bytes), "25M", 0, 2e9,
+	  "largest attachment stored; larger ones are listed but not kept" },
+	{ "ingest.deadline_seconds", C_UINT, F(ingest_deadline_seconds), "120", 1, 900,
+	  "time `mado ingest` may take before it gives up with exit 75 (Postfix allows 1000)" },
+	{ "import.batch", C_UINT, F(import_batch), "200", 1, 100000,
+	  "messages per transaction in `mado import`" },
+	{ "ingest.drain_batch", C_UINT, F(drain_batch), "100", 1, 100000,
+	  "spooled messages per transaction when draining" },
+	{ "mailbox.addresses", C_STR, F(support_addresses), "support@localhost", 0, 0,
+	  "our support addresses, comma-separated; the first is the reply address" },
+	{ "mailbox.msgid_domain", C_STR, F(msgid_domain), "mado.localhost", 0, 0,
+	  "domain of the Message-IDs Mado writes (recognised as our own)" },
+	{ "thread.subject_token", C_STR, F(subject_token), "[#{n}]", 0, 0,
+	  "ticket token in subjects; {n} is the ticket number" },
+	{ "hygiene.trust_spam_headers", C_BOOL, F(trust_spam_headers), "false", 0, 0,
+	  "read X-Spam-*/rspamd verdict headers (only if your MTA sets and strips them)" },
+	{ "hygiene.spam_threshold", C_DOUBLE, F(spam_threshold), "5.0", -1000, 1000,
+	  "spam score at or above which a message is spam" },
+	{ "hygiene.max_received", C_UINT, F(max_received), "50", 5, 1000,
+	  "Received: headers that mean a mail loop (refused with exit 65)" },
+	{ "hygiene.loop_header", C_STR, F(loop_header), "X-Mado-Loop", 0, 0,
+	  "header Mado puts on its own mail to recognise it coming back" },
+	{ "customers.freemail_domains", C_STR, F(freemail_domains),
+	  "gmail.com,googlemail.com,yahoo.com,yahoo.co.jp,ymail.com,outlook.com,outlook.jp,"
+	  "hotmail.com,hotmail.co.jp,live.com,live.jp,msn.com,icloud.com,me.com,mac.com,aol.com,"
+	  "gmx.de,gmx.net,web.de,mail.ru,yandex.ru,proton.me,protonmail.com,docomo.ne.jp,"
+	  "ezweb.ne.jp,au.com,softbank.ne.jp,i.softbank.jp,ymobile.ne.jp,nifty.com,biglobe.ne.jp,"
+	  "so-net.ne.jp,ocn.ne.jp,example.com", 0, 0,
+	  "mail domains shared by unrelated people: never made into an organisation" },
+};
+
+#define NSETTINGS (sizeof settings / sizeof settings[0])
+
+static const struct setting *find(const char *key)
+{
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (strcmp(settings[i].name, key) == 0)
+			return &settings[i];
+	return NULL;
+}
+
+static mado_status parse_size(const char *v, double *out)
+{
+	char *end;
+	errno = 0;
+	double d = strtod(v, &end);
+	if (end == v || errno)
+		return MADO_EINVAL;
+	while (*end == ' ')
+		end++;
+	switch (toupper((unsigned char)*end)) {
+	case 'K': d *= 1024; end++; break;
+	case 'M': d *= 1024 * 1024; end++; break;
+	case 'G': d *= 1024.0 * 1024 * 1024; end++; break;
+	default: break;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end)
+		return MADO_EINVAL;
+	*out = d;
+	return MADO_OK;
+}
+
+mado_status config_set(struct mado_config *cfg, const char *key, const char *value,
+                       struct mado_err *err)
+{
+	const struct setting *s = find(key);
+	if (!s)
+		return mado_fail(err, MADO_EINVAL, "unknown setting '%s' (see `mado config --defaults`)", key);
+	char *field = (char *)cfg + s->off;
+	double d = 0;
+	switch (s->type) {
+	case C_SIZE:
+	case C_UINT:
+	case C_DOUBLE:
+		if (parse_size(value, &d) != MADO_OK || (s->type == C_UINT && strpbrk(value, "KkMmGg")))
+			return mado_fail(err, MADO_EINVAL, "%s: '%s' is not a number", key, value);
+		if (d < s->min || d > s->max)
+			return mado_fail(err, MADO_EINVAL, "%s: %s is out of range [%g, %g]", key, value,
+			                 s->min, s->max);
+		if (s->type == C_DOUBLE)
+			*(double *)field = d;
+		else
+			*(size_t *)field = (size_t)d;
+		return MADO_OK;
+	case C_BOOL:
+		if (!strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "1"))
+			*(bool *)field = true;
+		else if (!strcmp(value, "false") || !strcmp(value, "no") || !strcmp(value, "0"))
+			*(bool *)field = false;
+		else
+			return mado_fail(err, MADO_EINVAL, "%s: '%s' is not true/false", key, value);
+		return MADO_OK;
+	case C_STR:
+		if (strlen(value) >= s->size)
+			return mado_fail(err, MADO_EINVAL, "%s: value longer than %zu bytes", key, s->size - 1);
+		memcpy(field, value, strlen(value) + 1);
+		return MADO_OK;
+	}
+	return MADO_EINVAL;
+}
+
+void config_defaults(struct mado_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		mado_status st = config_set(cfg, settings[i].name, settings[i].def, NULL);
+		(void)st;
+	}
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+mado_status config_load(struct mado_config *cfg, const char *path, struct mado_err *err)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return errno == ENOENT ? MADO_OK
+		                       : mado_fail(err, MADO_EIO, "%s: %s", path, strerror(errno));
+	char line[4096];
+	int lineno = 0;
+	mado_status st = MADO_OK;
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		char *s = trim(line);
+		if (!*s || *s == '#')
+			continue;
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			st = mado_fail(err, MADO_EINVAL, "%s:%d: expected 'key = value'", path, lineno);
+			break;
+		}
+		*eq = '\0';
+		char *key = trim(s), *val = trim(eq + 1);
+		size_t vl = strlen(val);
+		if (vl >= 2 && val[0] == '"' && val[vl - 1] == '"') {
+			val[vl - 1] = '\0';
+			val++;
+		}
+		struct mado_err e2;
+		if ((st = config_set(cfg, key, val, &e2)) != MADO_OK) {
+			mado_fail(err, st, "%s:%d: %s", path, lineno, e2.msg);
+			break;
+		}
+	}
+	fclose(f);
+	return st;
+}
+
+void config_print_defaults(FILE *out)
+{
+	for (size_t i = 0; i < NSETTINGS; i++)
+		fprintf(out, "# %s\n%s = %s\n\n", settings[i].doc, settings[i].name, settings[i].def);
+}

@@ -1,0 +1,47 @@
+# Shared helpers for end-to-end tests (POSIX sh). Each test prints TAP.
+# MADO_BIN is the binary under test (set by tests/run.sh).
+: "${MADO_BIN:=$(pwd)/build-san/mado}"
+: "${MADO_ROOT:=$(pwd)}"
+T_N=0
+T_FAIL=0
+TMPROOT=$(mktemp -d "${TMPDIR:-/tmp}/mado-e2e.XXXXXX")
+chmod 755 "$TMPROOT"
+trap 'cleanup_all' EXIT
+CLEANUPS=""
+cleanup_all() {
+	for c in $CLEANUPS; do $c >/dev/null 2>&1 || true; done
+	rm -rf "$TMPROOT"
+}
+on_exit() { CLEANUPS="$CLEANUPS $1"; }
+
+ok() {  # ok CONDITION-EXIT-STATUS DESCRIPTION
+	T_N=$((T_N + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $T_N - $2"; else echo "not ok $T_N - $2"; T_FAIL=$((T_FAIL + 1)); fi
+}
+is() {  # is GOT WANT DESCRIPTION
+	T_N=$((T_N + 1))
+	if [ "$1" = "$2" ]; then echo "ok $T_N - $3"
+	else echo "not ok $T_N - $3"; echo "#   got:  '$1'"; echo "#   want: '$2'"; T_FAIL=$((T_FAIL + 1)); fi
+}
+skip() { T_N=$((T_N + 1)); echo "ok $T_N - # SKIP $1"; }
+done_testing() { echo "1..$T_N"; [ "$T_FAIL" -eq 0 ]; }
+
+mado() { "$MADO_BIN" "$@"; }
+
+# new_ws NAME: create a workspace, echo its path
+new_ws() {
+	d="$TMPROOT/$1"
+	mado init "$d" >/dev/null || return 1
+	echo "$d"
+}
+# sql WS QUERY: read the workspace database
+sql() { sqlite3 -batch -noheader "$1/mado.db" "$2"; }
+ntickets() { sql "$1" "SELECT count(*) FROM tickets"; }
+
+# mail FROM SUBJECT MSGID [EXTRA-HEADERS...] — a message on stdout; body from $BODY
+mail() {
+	from=$1; subj=$2; mid=$3; shift 3
+	printf 'From: %s\nTo: support@localhost\nSubject: %s\nMessage-ID: <%s>\nDate: Mon, 23 Nov 2026 10:00:00 +0900\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n' "$from" "$subj" "$mid"
+	for h in "$@"; do printf '%s\n' "$h"; done
+	printf '\n%s\n' "${BODY:-Hello, I need help with my order.}"
+}
