@@ -23,14 +23,23 @@ static const char *fmt_time(time_t t, char *buf, size_t n)
 static json_t *ticket_json(const struct store_ticket *t)
 {
 	char c[32], u[32];
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:s?, s:I?, s:b, s:s, s:s, s:I}",
-	                 "number", (json_int_t)t->id, "subject", t->subject, "status", t->status,
-	                 "priority", t->priority, "type", t->type, "channel", t->channel, "customer",
-	                 "email", t->customer_email, "name", t->customer_name, "organization",
-	                 *t->organization ? t->organization : NULL, "linked_ticket",
-	                 t->linked_ticket_id ? (json_int_t)t->linked_ticket_id : (json_int_t)0, "spam",
-	                 t->spam, "created_at", fmt_time(t->created_at, c, sizeof c), "updated_at",
-	                 fmt_time(t->updated_at, u, sizeof u), "messages", (json_int_t)t->message_count);
+	json_t *j = json_object();
+	json_object_set_new(j, "number", json_integer(t->id));
+	json_object_set_new(j, "subject", json_string(t->subject));
+	json_object_set_new(j, "status", json_string(t->status));
+	json_object_set_new(j, "priority", json_string(t->priority));
+	json_object_set_new(j, "type", json_string(t->type));
+	json_object_set_new(j, "channel", json_string(t->channel));
+	json_object_set_new(j, "customer", json_pack("{s:s, s:s}", "email", t->customer_email, "name",
+	                                             t->customer_name));
+	json_object_set_new(j, "organization", *t->organization ? json_string(t->organization) : json_null());
+	json_object_set_new(j, "linked_ticket", t->linked_ticket_id ? json_integer(t->linked_ticket_id)
+	                                                            : json_null());
+	json_object_set_new(j, "spam", json_boolean(t->spam));
+	json_object_set_new(j, "created_at", json_string(fmt_time(t->created_at, c, sizeof c)));
+	json_object_set_new(j, "updated_at", json_string(fmt_time(t->updated_at, u, sizeof u)));
+	json_object_set_new(j, "messages", json_integer(t->message_count));
+	return j;
 }
 
 struct list_ctx {
@@ -151,13 +160,11 @@ static void print_show_text(json_t *j)
 	json_array_foreach(json_object_get(j, "events"), i, v) {
 		const char *old = json_string_value(json_object_get(v, "old"));
 		const char *nw = json_string_value(json_object_get(v, "new"));
-		printf("  %s  %-28s %-8s %s%s%s%s\n", json_string_value(json_object_get(v, "at")),
-		       json_string_value(json_object_get(v, "actor")),
+		printf("  %s  %-8s %s%s%s%s%s  (%s)\n", json_string_value(json_object_get(v, "at")),
 		       json_string_value(json_object_get(v, "kind")),
-		       json_string_value(json_object_get(v, "field")), old ? " " : "", old ? old : "",
-		       nw ? (old ? " -> " : " ") : "");
-		if (nw)
-			printf("        %s\n", nw);
+		       json_string_value(json_object_get(v, "field")),
+		       *json_string_value(json_object_get(v, "field")) ? ": " : "", old ? old : "",
+		       old ? " -> " : "", nw ? nw : "", json_string_value(json_object_get(v, "actor")));
 	}
 }
 

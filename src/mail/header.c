@@ -699,6 +699,8 @@ static mado_status addr_finish(struct arena *arena, struct addr_state *a, struct
 	if (st)
 		goto out;
 
+	if (o->n >= HEADER_MAX_ADDRS)
+		goto out;
 	const char *nm = "";
 	if (name.len) {
 		nm = decode_to_arena(arena, name.p, name.len, &st);
@@ -707,8 +709,6 @@ static mado_status addr_finish(struct arena *arena, struct addr_state *a, struct
 	}
 	if (!*nm && email.len == 0)
 		goto out;   /* nothing there: "," or "<>" */
-	if (o->n >= HEADER_MAX_ADDRS)
-		goto out;
 	if (o->n == o->cap) {
 		size_t cap = o->cap ? o->cap * 2 : 4;
 		struct mail_addr *v = realloc(o->v, cap * sizeof *v);
@@ -1077,6 +1077,26 @@ struct params {
 	size_t nsec;   /* highest index + 1 */
 };
 
+/*
+ * After white space at s[i], does a parameter "attr=" start? Used to split
+ * parameters whose ';' is missing, as in RFC 2231's own examples
+ * ("application/x-stuff\r\n title*0*=...").
+ */
+static bool param_starts(const char *s, size_t n, size_t i)
+{
+	if (i == 0 || !is_wsp((unsigned char)s[i - 1]))
+		return false;
+	size_t j = i;
+	while (j < n) {
+		unsigned char c = (unsigned char)s[j];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.' || c == '*'))
+			break;
+		j++;
+	}
+	return j > i && j < n && s[j] == '=';
+}
+
 /* End of the value part (the first ';' outside quotes and comments). */
 static size_t value_end(const char *s, size_t n)
 {
@@ -1087,7 +1107,7 @@ static size_t value_end(const char *s, size_t n)
 			i = k;
 			continue;
 		}
-		if (s[i] == ';')
+		if (s[i] == ';' || param_starts(s, n, i))
 			return i;
 		if (s[i] == '"') {
 			i++;
@@ -1195,11 +1215,11 @@ static mado_status params_scan(const char *s, size_t n, const char *name, bool s
 			i++;
 			if ((st = read_quoted(s, n, &i, sjis, &P->vals)))
 				break;
-			while (i < n && s[i] != ';')
+			while (i < n && s[i] != ';' && !param_starts(s, n, i))
 				i++;
 		} else {
 			size_t vb = i, ve;
-			while (i < n && s[i] != ';') {
+			while (i < n && s[i] != ';' && !param_starts(s, n, i)) {
 				struct ew w;
 				size_t k = skip_jis(s, n, i);
 				if (k > i) {
