@@ -329,7 +329,7 @@ static bool status_at(const char *p, size_t len, size_t i, size_t *end)
 		return false;
 	if (i > 0) {
 		unsigned char b = (unsigned char)p[i - 1];
-		if (isalnum(b) || b == '.' || b == '_' || b == '/' || b == ':' || b == '@')
+		if (isalnum(b) || b == '.' || b == '_' || b == '/' || b == '@')
 			return false;
 	}
 	size_t j = i + 1;
@@ -368,6 +368,39 @@ bool bounce_find_status(const char *p, size_t len, char out[12])
 		}
 	}
 	return false;
+}
+
+/* Like bounce_find_status, but a code that follows an SMTP reply code
+ * ("550 5.7.1", "550-'5.7.1") is preferred: that is the remote server's own
+ * word, where a code before it is often the relaying MTA's summary. */
+static bool find_status_best(const char *p, size_t len, char out[12], bool *anchored_out)
+{
+	bool have = false;
+	if (anchored_out)
+		*anchored_out = false;
+	for (size_t i = 0; i < len; i++) {
+		size_t e;
+		if (!status_at(p, len, i, &e))
+			continue;
+		size_t k = i;
+		while (k > 0 && (p[k - 1] == '\'' || p[k - 1] == '"' || p[k - 1] == ' ' || p[k - 1] == '-'))
+			k--;
+		bool anchored = k >= 3 && k < i && (p[k - 3] == '2' || p[k - 3] == '4' || p[k - 3] == '5') &&
+		                isdigit((unsigned char)p[k - 2]) && isdigit((unsigned char)p[k - 1]) &&
+		                (k == 3 || !isalnum((unsigned char)p[k - 4]));
+		if (!have || anchored) {
+			size_t n = e - i < 11 ? e - i : 11;
+			memcpy(out, p + i, n);
+			out[n] = '\0';
+			have = true;
+			if (anchored) {
+				if (anchored_out)
+					*anchored_out = true;
+				return true;
+			}
+		}
+	}
+	return have;
 }
 
 /* An SMTP reply code (4xx/5xx/2xx) as a token: "550 ", "550-", "#550". */
@@ -568,8 +601,15 @@ static const char *pick_status(struct arena *a, struct str status, struct str di
 {
 	char st[12] = "", dg[12] = "";
 	bool hs = bounce_find_status(status.p, status.len < 24 ? status.len : 24, st);
-	bool hd = diag.len && bounce_find_status(diag.p, diag.len, dg);
+	bool anchored = false;
+	bool hd = diag.len && find_status_best(diag.p, diag.len, dg, &anchored);
 	if (hs && hd && status_generic(st) && !status_generic(dg) && st[0] == dg[0])
+		return arena_strdup(a, dg);
+	/* The remote server's own reply ("550 5.7.1 ...") is more precise than
+	 * the reporting MTA's summary in Status (Sendmail writes 5.1.1 for any
+	 * 550, 4.4.7 for any expiry). A success code never overrides a failure. */
+	if (hs && hd && anchored && !status_generic(dg) && strcmp(st, dg) != 0 &&
+	    !(dg[0] == '2' && st[0] != '2'))
 		return arena_strdup(a, dg);
 	if (hs)
 		return arena_strdup(a, st);
@@ -596,6 +636,8 @@ static const char *norm_action(struct arena *a, struct str v, const char *status
 			return "failed";
 		if (x && (strcmp(x, "delay") == 0 || strcmp(x, "deferred") == 0))
 			return "delayed";
+		if (x && strcmp(x, "deliverable") == 0) /* address verification report */
+			return "delivered";
 		return x ? x : "";
 	}
 	switch (status_class(status)) {
@@ -780,6 +822,11 @@ static const char *const subj_bounce[] = {
 	"配送エラー", "配送できません", "返送", NULL,
 };
 
+static bool subject_is_bounce(struct str s)
+{
+	return s_has_any(s, subj_bounce);
+}
+
 /* Subjects of delay warnings. */
 static const char *const subj_delay[] = {
 	"(delay)", "delayed", "delay notification", "warning: could not send",
@@ -872,7 +919,8 @@ static const char *const returned_markers[] = {
 	"original message is included", "your message reads", "message follows",
 	"headers follow", "copy of the original message", "the original message follows",
 	"following is a copy of the message", "returned message follows", "message text follows",
-	"original mail", "元のメッセージ", "元のメール", "原文", NULL,
+	"original mail", "is a copy of the message", "enclosed is a copy", "copy of the message follows",
+	"元のメッセージ", "元のメール", "原文", NULL,
 };
 
 /* Field names that make a run of lines look like a returned header block. */
@@ -911,6 +959,50 @@ static bool name_in(struct str name, const char *const *set)
 	return false;
 }
 
+static bool subject_is_bounce(struct str s);
+
+/* A separator or intro line that announces the returned message: the
+ * marker opens the line (after separator characters), or the line is
+ * drawn with separators, or it is a short line ending in ':'. Prose that
+ * merely mentions "the attached returned message" does not count. */
+static bool marker_line(struct str l)
+{
+	if (l.len >= 120 || !s_has_any(l, returned_markers))
+		return false;
+	struct str b = l;
+	size_t seps = 0;
+	while (b.len && strchr("-=_*#~+ \t", b.p[0])) {
+		if (b.p[0] != ' ' && b.p[0] != '\t')
+			seps++;
+		b.p++;
+		b.len--;
+	}
+	if (seps >= 2)
+		return true;
+	if (s_starts_any(b, returned_markers))
+		return true;
+	return l.len < 80 && l.p[l.len - 1] == ':';
+}
+
+/* Lines [i, j) are a header block whose From is a mail system or whose
+ * Subject is a bounce's. */
+static bool run_is_bounce_header(const struct lines *L, size_t i, size_t j)
+{
+	for (size_t k = i; k < j; k++) {
+		struct str l = L->v[k];
+		struct str nm = header_line_name(l);
+		if (!nm.len)
+			continue;
+		struct str v = str_make(l.p + nm.len + 1, l.len - nm.len - 1);
+		if (str_ieq_cstr(nm, "From") &&
+		    (s_has(v, "mailer-daemon") || s_has(v, "postmaster") || s_has(v, "mail delivery")))
+			return true;
+		if (str_ieq_cstr(nm, "Subject") && subject_is_bounce(v))
+			return true;
+	}
+	return false;
+}
+
 /* Index of the line where the returned message (or its separator)
  * begins, or L->n. *hdr gets the first line of its header block. */
 static size_t find_returned(const struct lines *L, size_t *hdr)
@@ -920,7 +1012,7 @@ static size_t find_returned(const struct lines *L, size_t *hdr)
 		struct str l = s_trim(L->v[i]);
 		if (!l.len)
 			continue;
-		if (l.len < 120 && s_has_any(l, returned_markers)) {
+		if (marker_line(l)) {
 			/* the header block is the first header-looking line after it */
 			for (size_t j = i + 1; j < L->n && j < i + 12; j++) {
 				if (header_line_name(L->v[j]).len) {
@@ -948,6 +1040,12 @@ static size_t find_returned(const struct lines *L, size_t *hdr)
 				anchor++;
 		}
 		if (known >= 3 && (anchor >= 1 || known >= 4)) {
+			/* the header of a forwarded bounce (From MAILER-DAEMON, a
+			 * bounce Subject) is not the returned message: read on */
+			if (run_is_bounce_header(L, i, j)) {
+				i = j - 1;
+				continue;
+			}
 			*hdr = i;
 			return i;
 		}
@@ -1146,10 +1244,10 @@ static const char *const cue_neg[] = {
 
 /* Words of `before` from the right; returns +1 / -1 / 0 for the nearest cue
  * among the last few words. */
-static int nearest_cue(struct str before)
+static int nearest_cue(struct str before, int maxwords)
 {
 	size_t end = before.len;
-	for (int w = 0; w < 5 && end > 0; w++) {
+	for (int w = 0; w < maxwords && end > 0; w++) {
 		while (end > 0 && (sp((unsigned char)before.p[end - 1]) || strchr("<\"'(:;,[=", before.p[end - 1])))
 			end--;
 		size_t start = end;
@@ -1178,6 +1276,14 @@ static int nearest_cue(struct str before)
 	return 0;
 }
 
+/* Lines that introduce the list of failed recipients. */
+static const char *const intro_phrases[] = {
+	"following recipient", "following address", "following destination", "following user",
+	"these recipients", "list of recipients", "address(es) failed", "addresses failed",
+	"address failed", "recipients failed", "not reach the following", "could not be delivered to:",
+	"以下の宛先", "下記の宛先", NULL,
+};
+
 /* Lines that carry header-ish sender data even inside the notice. */
 static const char *const neg_line_prefix[] = {
 	"from:", "sender:", "reply-to:", "return-path:", "errors-to:", "message-id:",
@@ -1186,8 +1292,9 @@ static const char *const neg_line_prefix[] = {
 	"reporting-mta:", "received-from-mta:", "for <", NULL,
 };
 
-static int addr_context(struct str line, size_t as, size_t ae)
+static int addr_context(struct str line, size_t as, size_t ae, bool *opens)
 {
+	*opens = false;
 	struct str lt = s_trim(line);
 	if (s_starts_any(lt, neg_line_prefix))
 		return CTX_NEG;
@@ -1205,11 +1312,13 @@ static int addr_context(struct str line, size_t as, size_t ae)
 		b.len--;
 		b = s_trim(b);
 	}
-	int cue = nearest_cue(before);
+	int cue = nearest_cue(before, 5);
 	if (cue < 0)
 		return CTX_NEG;
-	if (b.len == 0)
+	if (b.len == 0) {
+		*opens = true;
 		return CTX_STRONG; /* the address opens its line */
+	}
 	if (cue > 0)
 		return CTX_STRONG;
 	/* "<a@b>... User unknown" after some prefix (sendmail in transcripts) */
@@ -1283,11 +1392,19 @@ static mado_status collect_occ(struct arena *a, struct textform *t)
 	t->occ = malloc(cap * sizeof *t->occ);
 	if (!t->occ)
 		return MADO_ENOMEM;
+	size_t intro = t->L.n;
+	size_t prev = t->L.n; /* last non-blank line before this one */
 	for (size_t i = 0; i < t->cut; i++) {
 		struct str l = t->L.v[i];
+		if (intro == t->L.n && s_has_any(l, intro_phrases))
+			intro = i;
 		size_t pos = 0, as, ae;
 		while (next_addr(l, &pos, &as, &ae)) {
-			int ctx = addr_context(l, as, ae);
+			bool opens;
+			int ctx = addr_context(l, as, ae, &opens);
+			/* "A message sent by\n\n  <a@b>\n\ncould not be delivered" */
+			if (opens && prev < t->L.n && nearest_cue(t->L.v[prev], 2) < 0)
+				ctx = CTX_NEG;
 			if (ctx == CTX_NEG)
 				continue;
 			if (t->nocc == cap) {
@@ -1304,7 +1421,19 @@ static mado_status collect_occ(struct arena *a, struct textform *t)
 				return MADO_ENOMEM;
 			t->occ[t->nocc++] = (struct occ){ e, i, ctx };
 		}
+		if (!blank(l))
+			prev = i;
 	}
+	/* Strong addresses after a "following recipients:" line make strong
+	 * ones before it (the quoted "To:" of the original) mere mentions. */
+	bool after = false;
+	for (size_t k = 0; k < t->nocc; k++)
+		if (t->occ[k].ctx == CTX_STRONG && t->occ[k].line > intro)
+			after = true;
+	if (after)
+		for (size_t k = 0; k < t->nocc; k++)
+			if (t->occ[k].ctx == CTX_STRONG && t->occ[k].line < intro)
+				t->occ[k].ctx = CTX_WEAK;
 	return MADO_OK;
 }
 
@@ -1333,7 +1462,7 @@ static void text_status(struct arena *a, const struct textform *t, struct bounce
 		}
 		for (size_t i = o->line; i < end; i++) {
 			struct str l = t->L.v[i];
-			if (!*r->status && bounce_find_status(l.p, l.len, code))
+			if (!*r->status && find_status_best(l.p, l.len, code, NULL))
 				r->status = arena_strdup(a, code);
 			if (!cls)
 				find_reply_code(l, &cls);
@@ -1470,6 +1599,25 @@ static bool from_is_system(const struct mail_msg *m)
 		    s_has(n, "delivery subsystem") || s_has(n, "mail administrator") ||
 		    s_has(n, "delivery system"))
 			return true;
+	}
+	return false;
+}
+
+/* From a no-reply address: a machine, though not a mail system. */
+static bool from_is_noreply(const struct mail_msg *m)
+{
+	static const char *const locals[] = {
+		"no-reply", "noreply", "no_reply", "donotreply", "do-not-reply", "do_not_reply", NULL,
+	};
+	for (size_t i = 0; i < m->from.n; i++) {
+		const char *e = m->from.v[i].email;
+		if (!e)
+			continue;
+		const char *at = strchr(e, '@');
+		size_t n = at ? (size_t)(at - e) : strlen(e);
+		for (size_t k = 0; locals[k]; k++)
+			if (strlen(locals[k]) == n && strncasecmp(e, locals[k], n) == 0)
+				return true;
 	}
 	return false;
 }
@@ -1633,6 +1781,7 @@ mado_status bounce_analyze(const struct mail_msg *m, struct bounce_report *out)
 		bool fwd = false;
 		struct str subj = subject_core(m->subject, &fwd);
 		bool sys = from_is_system(m);
+		bool noreply = from_is_noreply(m);
 		bool nullrp = null_return_path(m);
 		bool s_bounce = s_has_any(subj, subj_bounce);
 		const struct mail_header *xf = mail_header_find(m, "X-Failed-Recipients");
@@ -1658,6 +1807,15 @@ mado_status bounce_analyze(const struct mail_msg *m, struct bounce_report *out)
 				goto out;
 			goto finish;
 		}
+		/* RFC 3464 fields written into the text (no MIME structure, a
+		 * broken one, or a forwarded report) */
+		struct bounce_recipient *tv = NULL;
+		size_t tn = 0;
+		if (s_has(notice, "final-recipient:") || s_has(notice, "original-recipient:")) {
+			st = bounce_parse_dsn(a, notice.p, notice.len, &tv, &tn);
+			if (st)
+				goto out;
+		}
 
 		bool is = false;
 		if (xf && first_addr(a, str_from_cstr(xf->raw))) {
@@ -1668,7 +1826,7 @@ mado_status bounce_analyze(const struct mail_msg *m, struct bounce_report *out)
 			is = true;
 			ev(&e, "multipart/report; report-type=delivery-status");
 		}
-		if (!is && b_any && (sys || nullrp) && (s_bounce || b_strong || returned)) {
+		if (!is && b_any && (sys || nullrp) && (s_bounce || b_strong || returned || tn)) {
 			is = true;
 			ev(&e, sys ? "bounce text from a mail system sender" : "bounce text with null Return-Path");
 		}
@@ -1676,12 +1834,24 @@ mado_status bounce_analyze(const struct mail_msg *m, struct bounce_report *out)
 			is = true;
 			ev(&e, "bounce Subject from a mail system sender");
 		}
-		if (!is && s_bounce && b_strong) {
+		if (!is && s_bounce && (b_strong || (tn && b_any))) {
 			is = true;
 			ev(&e, fwd ? "forwarded bounce" : "bounce Subject and bounce text");
 		}
+		if (!is && s_bounce && b_any && noreply) {
+			is = true;
+			ev(&e, "bounce Subject and text from a no-reply sender");
+		}
 		if (!is)
 			goto finish;
+
+		if (tn) {
+			R.v = tv;
+			R.n = R.cap = tn;
+			out->form = "text-dsn";
+			ev(&e, "delivery status fields in the text");
+			goto verdict_from_actions;
+		}
 
 		/* recipients */
 		st = collect_occ(a, &t);
@@ -1697,14 +1867,6 @@ mado_status bounce_analyze(const struct mail_msg *m, struct bounce_report *out)
 		exclude_field(a, &x, rh, "Return-Path");
 		exclude_field(a, &x, rh, "Reply-To");
 		exclude_field(a, &x, rh, "Errors-To");
-		{
-			const struct mail_header *ot = mail_header_find(m, "X-Original-To");
-			if (ot)
-				exclude_add(&x, first_addr(a, str_from_cstr(ot->raw)));
-			const struct mail_header *dt = mail_header_find(m, "Delivered-To");
-			if (dt)
-				exclude_add(&x, first_addr(a, str_from_cstr(dt->raw)));
-		}
 
 		if (xf) {
 			struct str v = str_from_cstr(xf->raw);
@@ -1717,8 +1879,7 @@ mado_status bounce_analyze(const struct mail_msg *m, struct bounce_report *out)
 			}
 		}
 		int tier = 0;
-		for (int pass = CTX_STRONG; pass >= CTX_WEAK && !tier; pass--) {
-			size_t before = R.n;
+		for (int pass = CTX_STRONG; pass >= CTX_WEAK && !tier && !R.n; pass--) {
 			for (size_t k = 0; k < t.nocc; k++) {
 				const struct occ *o = &t.occ[k];
 				if (o->ctx != pass || rlist_find(&R, o->email))
@@ -1731,7 +1892,7 @@ mado_status bounce_analyze(const struct mail_msg *m, struct bounce_report *out)
 				if ((st = rlist_add(&R, o->email, &r)))
 					goto out;
 			}
-			if (R.n > before || R.n)
+			if (R.n)
 				tier = pass;
 		}
 		if (R.n == 0 && rh.len) {
@@ -1746,6 +1907,23 @@ mado_status bounce_analyze(const struct mail_msg *m, struct bounce_report *out)
 			}
 			if (R.n)
 				ev(&e, "recipient taken from the returned message's To");
+		}
+		if (R.n == 0) {
+			/* the only strong address is one we took for the sender (a
+			 * message sent to oneself): better than nothing */
+			for (size_t k = 0; k < t.nocc; k++) {
+				const struct occ *o = &t.occ[k];
+				if (o->ctx != CTX_STRONG || rlist_find(&R, o->email) ||
+				    bounce_is_system_address(o->email))
+					continue;
+				struct bounce_recipient *r;
+				if ((st = rlist_add(&R, o->email, &r)))
+					goto out;
+			}
+			if (R.n) {
+				tier = CTX_STRONG;
+				ev(&e, "recipient is also the sender");
+			}
 		}
 		if (!tier)
 			tier = CTX_WEAK;
@@ -1796,14 +1974,18 @@ verdict_from_actions:
 		/* statuses missing from the DSN: try the human-readable part */
 		for (size_t i = 0; i < R.n; i++) {
 			struct bounce_recipient *r = &R.v[i];
-			if (!*r->status && t.cut) {
-				st = collect_occ(a, &t);
-				if (st)
+			if ((!*r->status || status_generic(r->status)) && t.cut) {
+				/* no code, or only x.0.0: the human-readable part may say more */
+				if (!t.occ && (st = collect_occ(a, &t)))
 					goto out;
+				const char *old_status = r->status, *old_diag = r->diagnostic;
+				r->status = "";
 				text_status(a, &t, r, CTX_WEAK, &R);
-				free(t.occ);
-				t.occ = NULL;
-				t.nocc = 0;
+				if (!*r->status || status_generic(r->status) ||
+				    (*old_status && old_status[0] != r->status[0]))
+					r->status = old_status;
+				if (*old_diag)
+					r->diagnostic = old_diag;
 			}
 			if (strcmp(r->action, "failed") == 0)
 				failed = true;
@@ -1812,8 +1994,12 @@ verdict_from_actions:
 			else if (strcmp(r->action, "delivered") == 0 || strcmp(r->action, "relayed") == 0 ||
 			         strcmp(r->action, "expanded") == 0)
 				delivered = true;
+			else if (status_class(r->status) == '2')
+				delivered = true; /* unknown action word: the status decides */
+			else if (status_class(r->status) == '4')
+				delayed = true;
 			else
-				failed = true; /* unknown action word: treat as failure */
+				failed = true;
 		}
 		out->verdict = failed ? BOUNCE_FAILED : delayed ? BOUNCE_DELAYED :
 		               delivered ? BOUNCE_DELIVERED : BOUNCE_FAILED;

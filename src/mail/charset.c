@@ -177,6 +177,10 @@ static mado_status utf8_lossy(const char *p, size_t len, struct buf *out, bool *
 static mado_status iconv_lossy(const char *from, const char *p, size_t len,
                                struct buf *out, bool *lossy)
 {
+	/* 1: raw Shift_JIS; 2: Shift_JIS made from JIS X 0208 pairs. */
+	int sjis = strcmp(from, "CP932") == 0 ? 1 : strcmp(from, "CP932-PAIRS") == 0 ? 2 : 0;
+	if (sjis)
+		from = "CP932";
 	iconv_t cd = iconv_open("UTF-8", from);
 	if (cd == (iconv_t)-1)
 		return MADO_EINVAL;
@@ -198,8 +202,18 @@ static mado_status iconv_lossy(const char *from, const char *p, size_t len,
 		/* EILSEQ, or EINVAL (incomplete sequence at the end). */
 		if ((st = emit_bad(out, lossy)))
 			goto out;
-		in++;
-		inleft--;
+		size_t skip = 1;
+		if (sjis && inleft >= 2) {
+			unsigned char c = (unsigned char)in[0], t = (unsigned char)in[1];
+			bool lead = (c >= 0x81 && c <= 0x9F) || (c >= 0xE0 && c <= 0xFC);
+			/* A Shift_JIS pair unknown to CP932 is one bad character; an
+			 * ASCII second byte is kept unless the run is made of pairs
+			 * (ISO-2022-JP). As the WHATWG decoder does. */
+			if (lead && t >= 0x40 && t <= 0xFC && t != 0x7F && (t >= 0x80 || sjis == 2))
+				skip = 2;
+		}
+		in += skip;
+		inleft -= skip;
 		iconv(cd, NULL, NULL, NULL, NULL);
 	}
 	/* Flush any shift state. */
@@ -262,7 +276,7 @@ static const char *jis_iconv_name(enum jis_set s)
 	switch (s) {
 	case JIS_X0208:
 	case JIS_KANA:
-		return "CP932";
+		return "CP932-PAIRS";
 	case JIS_X0212:
 		return "EUC-JP-MS";
 	case JIS_X0213_1:
@@ -453,7 +467,7 @@ static mado_status jis_decode(const char *p, size_t len, struct buf *out, bool *
 		if (g0 == JIS_KANA) {
 			if (c <= 0x5F) {
 				char b = (char)(c + 0x80);
-				if ((st = run_put(&run, "CP932", &b, 1, out, lossy)))
+				if ((st = run_put(&run, "CP932-PAIRS", &b, 1, out, lossy)))
 					goto out;
 			} else if ((st = run_flush(&run, out, lossy)) || (st = emit_bad(out, lossy))) {
 				goto out;
@@ -884,6 +898,7 @@ mado_status charset_to_utf8(const char *label, const char *p, size_t len,
 	mado_status st = decode_family(fam, iconv_name, p, len, out, &loss);
 	if (st)
 		return st;
+	bool real_loss = loss;
 	/* glibc passes some invalid CP932/EUC-JP bytes through as C1/PUA. */
 	if (fam == FAM_CP932 && score_cp932((const unsigned char *)p, len).errors)
 		loss = true;
@@ -913,6 +928,7 @@ mado_status charset_to_utf8(const char *label, const char *p, size_t len,
 		if (st == MADO_ENOMEM)
 			return st;
 	}
-	*lossy = true;
+	if (real_loss)
+		*lossy = true;
 	return MADO_OK;
 }

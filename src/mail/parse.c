@@ -72,6 +72,8 @@ static void note(struct pctx *c, const char *fmt, ...)
 
 /* ---- top-level header block ---- */
 
+static char *header_value_dup(struct arena *a, const char *p, size_t len);
+
 static size_t line_end(const char *p, size_t len, size_t i, size_t *next)
 {
 	size_t j = i;
@@ -121,7 +123,7 @@ static size_t split_headers(struct pctx *c, const char *p, size_t len)
 				}
 				if (h) {
 					h[n].name = arena_strndup(m->arena, name.p, name.len);
-					h[n].raw = arena_strndup(m->arena, val.p ? val.p : "", val.len);
+					h[n].raw = header_value_dup(m->arena, val.p, val.len);
 					n++;
 				}
 			}
@@ -171,7 +173,7 @@ static size_t split_headers(struct pctx *c, const char *p, size_t len)
 		}
 		if (h) {
 			h[n].name = arena_strndup(m->arena, name.p, name.len);
-			h[n].raw = arena_strndup(m->arena, val.p ? val.p : "", val.len);
+			h[n].raw = header_value_dup(m->arena, val.p, val.len);
 			n++;
 		}
 	}
@@ -180,6 +182,21 @@ static size_t split_headers(struct pctx *c, const char *p, size_t len)
 	m->headers = h;
 	m->nheaders = h ? n : 0;
 	return i;
+}
+
+/* Header values with NUL bytes removed: NUL is never meaningful in a
+ * header and would cut the C string short. */
+static char *header_value_dup(struct arena *a, const char *p, size_t len)
+{
+	char *r = arena_strndup(a, p ? p : "", p ? len : 0);
+	if (!r)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < len; i++)
+		if (r[i])
+			r[k++] = r[i];
+	r[k] = '\0';
+	return r;
 }
 
 static const char *decode_text(struct arena *a, const char *raw)
@@ -360,10 +377,23 @@ static const char *to_utf8(struct pctx *c, const char *charset, const unsigned c
 		note(c, "text cut at %zu bytes", max);
 		c->m->truncated = true;
 	}
-	const char *r = arena_strndup(c->m->arena, b.p ? b.p : "", n);
+	/* Line ends become LF: CRLF and lone CR (old Mac mail) alike. */
+	char *r = arena_strndup(c->m->arena, b.p ? b.p : "", n);
+	size_t k = 0;
+	for (size_t i = 0; r && i < n; i++) {
+		if (r[i] == '\r') {
+			r[k++] = '\n';
+			if (i + 1 < n && r[i + 1] == '\n')
+				i++;
+		} else {
+			r[k++] = r[i];
+		}
+	}
+	if (r)
+		r[k] = '\0';
 	buf_free(&b);
 	if (outlen)
-		*outlen = n;
+		*outlen = r ? k : 0;
 	return r;
 }
 

@@ -43,6 +43,7 @@ static const struct conv_case CONV[] = {
 	{ "jis-2 GB2312", "iso-2022-jp-2", B("\x1b$A\x44\x4e\x1b(B"), "奈", 0 },
 	{ "jis-2 KS C 5601", "iso-2022-jp-2", B("\x1b$(C\x30\x21\x1b(B"), "가", 0 },
 	{ "jis-1 JIS X 0212", "iso-2022-jp-1", B("\x1b$(D\x22\x37\x1b(B"), "～", 0 },
+	{ "jis pair undefined in CP932", "iso-2022-jp", B("\x1b$Bu!%F\x1b(B"), "\xef\xbf\xbdテ", 1 },
 	{ "jis unknown escape", "iso-2022-jp", B("a\x1bZb"), "a\xef\xbf\xbd" "Zb", 1 },
 	{ "jis NUL stripped", "iso-2022-jp", B("\x1b$B%F\x1b(B\0x"), "テx", 0 },
 	{ "jis label with raw cp932", "iso-2022-jp", B("\x87\x40\x87\x41\x87\x42"), "①②③", -1 },
@@ -58,6 +59,8 @@ static const struct conv_case CONV[] = {
 	{ "windows-31j", "Windows-31J", B("\x83\x65\x5c"), "テ\\", 0 },
 	{ "sjis half-width kana", "shift_jis", B("\xb1\xb2"), "ｱｲ", 0 },
 	{ "sjis truncated", "shift_jis", B("\x83\x65\x83"), "テ\xef\xbf\xbd", 1 },
+	{ "sjis undefined pair, ascii trail kept", "shift_jis", B("\xeb\x40" "A"), "\xef\xbf\xbd@A", 1 },
+	{ "sjis undefined pair, 8-bit trail", "shift_jis", B("\x85\x9f\x83\x65"), "\xef\xbf\xbdテ", 1 },
 	{ "sjis 5C trail", "shift_jis", B("\x83\x5c\x95\x5c"), "ソ表", 0 },
 
 	/* EUC-JP with NEC extensions. */

@@ -1,0 +1,169 @@
+/*
+ * libFuzzer target for src/mail/sanitize.c.
+ *
+ * Each input goes through html_sanitize() and html_to_text(). Beyond "no
+ * crash, no leak, no UB", the sanitized output is parsed again with gumbo,
+ * standing in for the browser that will render it, and the resulting tree
+ * must hold only allow-listed HTML elements with allow-listed attributes,
+ * safe URLs and filtered styles; no comments, no foreign content, no
+ * template. That is the mutation-XSS property: whatever the input, the
+ * browser's view of our output is harmless. The lists below are written
+ * independently of the sanitizer's own tables, on purpose. A violation
+ * aborts with the offending output on stderr.
+ */
+#include <gumbo.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mail/sanitize.h"
+
+static const char *const ok_tags[] = {
+	"html", "head", "body",     /* implied by the re-parse */
+	"p", "br", "div", "span", "a", "b", "i", "u", "s", "strike", "strong",
+	"em", "small", "big", "sub", "sup", "blockquote", "pre", "code", "tt",
+	"kbd", "samp", "var", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
+	"li", "dl", "dt", "dd", "table", "caption", "thead", "tbody", "tfoot",
+	"tr", "td", "th", "colgroup", "col", "hr", "img", "wbr", "font",
+	"center", "abbr", "acronym", "dfn", "cite", "q", "del", "ins", "mark",
+	"address", "figure", "figcaption", "ruby", "rt", "rp", "rb", "rtc",
+	"article", "section", "header", "footer", "nav", "aside", "main",
+	"hgroup", NULL,
+};
+
+static const char *const ok_attrs[] = {
+	"dir", "lang", "title", "align", "style", "href", "src", "alt", "width",
+	"height", "border", "hspace", "vspace", "cellpadding", "cellspacing",
+	"bgcolor", "colspan", "rowspan", "valign", "nowrap", "span", "color",
+	"face", "size", "start", "type", "value", "noshade", "target", "rel",
+	"data-mado-remote-src", NULL,
+};
+
+static const char *const bad_in_style[] = {
+	"url(", "expression", "\\", "@import", "javascript", "behavior",
+	"binding", "/*", NULL,
+};
+
+static const char *out_text;
+
+static void fail(const char *why, const char *detail)
+{
+	fprintf(stderr, "fuzz_sanitize: %s (%s)\noutput: %s\n", why,
+	        detail ? detail : "", out_text ? out_text : "");
+	abort();
+}
+
+static int listed(const char *const *l, const char *s)
+{
+	for (; *l; l++)
+		if (strcmp(*l, s) == 0)
+			return 1;
+	return 0;
+}
+
+static void check_attr(const GumboAttribute *a)
+{
+	const char *v = a->value;
+
+	if (a->attr_namespace != GUMBO_ATTR_NAMESPACE_NONE || !listed(ok_attrs, a->name))
+		fail("attribute not allow-listed", a->name);
+	if (strcmp(a->name, "href") == 0 && strncasecmp(v, "http://", 7) != 0 &&
+	    strncasecmp(v, "https://", 8) != 0 && strncasecmp(v, "mailto:", 7) != 0)
+		fail("href scheme", v);
+	if (strcmp(a->name, "src") == 0 && strncasecmp(v, "cid:", 4) != 0 &&
+	    strncasecmp(v, "data:image/png", 14) != 0 && strncasecmp(v, "data:image/gif", 14) != 0 &&
+	    strncasecmp(v, "data:image/jpeg", 15) != 0 && strncasecmp(v, "data:image/webp", 15) != 0)
+		fail("src scheme", v);
+	if (strcmp(a->name, "data-mado-remote-src") == 0 && strncasecmp(v, "http://", 7) != 0 &&
+	    strncasecmp(v, "https://", 8) != 0)
+		fail("remote src scheme", v);
+	if (strcmp(a->name, "style") == 0)
+		for (const char *const *b = bad_in_style; *b; b++)
+			if (strcasestr(v, *b))
+				fail("style", v);
+	if (strcmp(a->name, "style") == 0 &&
+	    (strncasecmp(v, "position:", 9) == 0 || strcasestr(v, "; position:")))
+		fail("style position", v);
+}
+
+/* Walk the re-parsed tree with an explicit stack. */
+static void check_tree(const GumboNode *root)
+{
+	size_t cap = 256, n = 0;
+	const GumboNode **st = malloc(cap * sizeof *st);
+
+	if (!st)
+		abort();
+	st[n++] = root;
+	while (n) {
+		const GumboNode *node = st[--n];
+		const GumboVector *kids = NULL;
+
+		switch (node->type) {
+		case GUMBO_NODE_DOCUMENT:
+			kids = &node->v.document.children;
+			break;
+		case GUMBO_NODE_ELEMENT: {
+			const GumboElement *e = &node->v.element;
+			if (e->tag_namespace != GUMBO_NAMESPACE_HTML)
+				fail("foreign element", gumbo_normalized_tagname(e->tag));
+			if (e->tag == GUMBO_TAG_UNKNOWN ||
+			    !listed(ok_tags, gumbo_normalized_tagname(e->tag)))
+				fail("element not allow-listed", gumbo_normalized_tagname(e->tag));
+			for (unsigned i = 0; i < e->attributes.length; i++)
+				check_attr(e->attributes.data[i]);
+			kids = &e->children;
+			break;
+		}
+		case GUMBO_NODE_TEXT:
+		case GUMBO_NODE_WHITESPACE:
+			break;
+		case GUMBO_NODE_COMMENT:
+			fail("comment", node->v.text.text);
+			break;
+		default:
+			fail("CDATA or template", NULL);
+		}
+		for (unsigned i = 0; kids && i < kids->length; i++) {
+			if (n == cap) {
+				cap *= 2;
+				const GumboNode **nst = realloc(st, cap * sizeof *nst);
+				if (!nst)
+					abort();
+				st = nst;
+			}
+			st[n++] = kids->data[i];
+		}
+	}
+	free(st);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct html_sanitize_opts o = { .max_input = 1 << 20, .max_ms = 2000 };
+	struct buf b;
+
+	buf_init(&b, 0);
+	mado_status st = html_sanitize((const char *)data, size, &o, &b);
+	if (st != MADO_OK && st != MADO_ELIMIT)
+		fail("unexpected status", mado_status_name(st));
+	if (st == MADO_OK && b.len) {
+		if (memchr(b.p, '\0', b.len))
+			fail("NUL in output", NULL);
+		out_text = b.p;
+		GumboOutput *g = gumbo_parse_with_options(&kGumboDefaultOptions, b.p, b.len);
+		check_tree(g->document);
+		gumbo_destroy_output(&kGumboDefaultOptions, g);
+		out_text = NULL;
+	}
+	buf_reset(&b);
+	st = html_to_text((const char *)data, size, &o, &b);
+	if (st != MADO_OK && st != MADO_ELIMIT)
+		fail("unexpected status (text)", mado_status_name(st));
+	if (st == MADO_OK && b.len && memchr(b.p, '\0', b.len))
+		fail("NUL in text", NULL);
+	buf_free(&b);
+	return 0;
+}
