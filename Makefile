@@ -33,6 +33,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c tests/golden/*.c))
 UNIT_BIN := $(UNIT_SRC:tests/%.c=$(BUILD)/tests/%)
+GEN_BIN  := $(BUILD)/bench/gen_mail
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/*.c))
@@ -82,7 +83,7 @@ $(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libmado.a
 FUZZ_NAMES := $(filter-out replay,$(FUZZ_SRC:tests/fuzz/%.c=%))
 FUZZ_REPLAY := $(FUZZ_NAMES:%=$(BUILD)/fuzz-replay/%)
 
-tests-build: $(BUILD)/mado $(UNIT_BIN) $(FUZZ_REPLAY)
+tests-build: $(BUILD)/mado $(UNIT_BIN) $(FUZZ_REPLAY) $(GEN_BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory SANITIZE=1 tests-build

@@ -373,7 +373,8 @@ bool bounce_find_status(const char *p, size_t len, char out[12])
 /* Like bounce_find_status, but a code that follows an SMTP reply code
  * ("550 5.7.1", "550-'5.7.1") is preferred: that is the remote server's own
  * word, where a code before it is often the relaying MTA's summary. */
-static bool find_status_best(const char *p, size_t len, char out[12], bool *anchored_out)
+static bool find_status_best2(const char *p, size_t len, char out[12], bool *anchored_out,
+                              bool skip_success)
 {
 	bool have = false;
 	if (anchored_out)
@@ -381,6 +382,8 @@ static bool find_status_best(const char *p, size_t len, char out[12], bool *anch
 	for (size_t i = 0; i < len; i++) {
 		size_t e;
 		if (!status_at(p, len, i, &e))
+			continue;
+		if (skip_success && p[i] == '2')
 			continue;
 		size_t k = i;
 		while (k > 0 && (p[k - 1] == '\'' || p[k - 1] == '"' || p[k - 1] == ' ' || p[k - 1] == '-'))
@@ -403,11 +406,18 @@ static bool find_status_best(const char *p, size_t len, char out[12], bool *anch
 	return have;
 }
 
+static bool find_status_best(const char *p, size_t len, char out[12], bool *anchored_out)
+{
+	return find_status_best2(p, len, out, anchored_out, false);
+}
+
 /* An SMTP reply code (4xx/5xx/2xx) as a token: "550 ", "550-", "#550". */
-static bool find_reply_code(struct str s, char *cls)
+static bool find_reply_code2(struct str s, char *cls, bool skip_success)
 {
 	for (size_t i = 0; i + 3 <= s.len; i++) {
 		const char *p = s.p + i;
+		if (skip_success && p[0] == '2')
+			continue;
 		if ((p[0] != '2' && p[0] != '4' && p[0] != '5') || !isdigit((unsigned char)p[1]) ||
 		    !isdigit((unsigned char)p[2]))
 			continue;
@@ -415,19 +425,24 @@ static bool find_reply_code(struct str s, char *cls)
 			continue;
 		if (i > 0) {
 			unsigned char b = (unsigned char)s.p[i - 1];
-			if (!(b == ' ' || b == '\t' || b == '#' || b == '(' || b == '<' || b == ':' ||
+			if (!(sp(b) || b == '#' || b == '(' || b == '<' || b == ':' ||
 			      b == '[' || b == ';' || b == '"' || b == '='))
 				continue;
 		}
 		if (i + 3 < s.len) {
 			unsigned char c = (unsigned char)p[3];
-			if (!(c == ' ' || c == '-' || c == ')' || c == '\t' || c == ']' || c == ','))
+			if (!(sp(c) || c == '-' || c == ')' || c == ']' || c == ','))
 				continue;
 		}
 		*cls = p[0];
 		return true;
 	}
 	return false;
+}
+
+static bool find_reply_code(struct str s, char *cls)
+{
+	return find_reply_code2(s, cls, false);
 }
 
 /* A status code's class ('2', '4', '5') or 0. */
@@ -1462,10 +1477,12 @@ static void text_status(struct arena *a, const struct textform *t, struct bounce
 		}
 		for (size_t i = o->line; i < end; i++) {
 			struct str l = t->L.v[i];
-			if (!*r->status && find_status_best(l.p, l.len, code, NULL))
+			/* in a failure report, the 2xx lines of a transcript are noise */
+			bool fail = strcmp(r->action, "delivered") != 0;
+			if (!*r->status && find_status_best2(l.p, l.len, code, NULL, fail))
 				r->status = arena_strdup(a, code);
 			if (!cls)
-				find_reply_code(l, &cls);
+				find_reply_code2(l, &cls, fail);
 		}
 		if (diag_from == t->L.n) {
 			diag_from = o->line;
@@ -1826,7 +1843,9 @@ mado_status bounce_analyze(const struct mail_msg *m, struct bounce_report *out)
 			is = true;
 			ev(&e, "multipart/report; report-type=delivery-status");
 		}
-		if (!is && b_any && (sys || nullrp) && (s_bounce || b_strong || returned || tn)) {
+		char cls0;
+		bool smtp_code = find_reply_code2(notice, &cls0, true);
+		if (!is && b_any && (sys || nullrp) && (s_bounce || b_strong || returned || tn || smtp_code)) {
 			is = true;
 			ev(&e, sys ? "bounce text from a mail system sender" : "bounce text with null Return-Path");
 		}
@@ -1941,7 +1960,7 @@ mado_status bounce_analyze(const struct mail_msg *m, struct bounce_report *out)
 		bool have_common = false, several = false;
 		for (size_t i = 0; i < t.cut; i++) {
 			char c[12];
-			if (bounce_find_status(t.L.v[i].p, t.L.v[i].len, c)) {
+			if (find_status_best2(t.L.v[i].p, t.L.v[i].len, c, NULL, true)) {
 				if (!have_common) {
 					memcpy(common, c, sizeof c);
 					have_common = true;

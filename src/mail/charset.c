@@ -170,9 +170,10 @@ static mado_status utf8_lossy(const char *p, size_t len, struct buf *out, bool *
 }
 
 /*
- * Convert with iconv; each undecodable byte becomes U+FFFD and decoding
- * resumes after it. Returns MADO_EINVAL (nothing appended) when iconv does
- * not know the charset.
+ * Convert with iconv; each undecodable byte (or Shift_JIS pair) becomes
+ * U+FFFD and decoding resumes after it. `from` "CP932-PAIRS" is CP932 whose
+ * bytes came from JIS X 0208 pairs. Returns MADO_EINVAL (nothing appended)
+ * when iconv does not know the charset.
  */
 static mado_status iconv_lossy(const char *from, const char *p, size_t len,
                                struct buf *out, bool *lossy)

@@ -17,11 +17,15 @@
 
 /*
  * Append the UTF-8 reading of p[0..len) to out. label is the declared
- * charset (may be NULL or "" when unknown). When the label is missing,
- * unknown, or the bytes are not valid in it, the charset is detected
- * (UTF-8, ISO-2022-JP, CP932, EUC-JP, then Latin-1/Windows-1252).
- * Undecodable bytes become U+FFFD; *lossy (may be NULL) is set when that
- * happened. Fails only on OOM or when out's maximum is reached.
+ * charset (may be NULL or "" when unknown; case-insensitive, quotes and an
+ * RFC 2231 "*lang" suffix ignored). Shift_JIS aliases read as CP932,
+ * EUC-JP as EUC-JP-MS, ISO-2022-JP by our own decoder with CP932
+ * extensions. When the label is missing, unknown, or a weak default
+ * (us-ascii, iso-8859-1…), the charset is detected; when the bytes are not
+ * valid in the declared charset, a strong detection that decodes cleanly
+ * wins. Undecodable bytes become U+FFFD; *lossy (may be NULL) is set when
+ * that happened. NUL characters are dropped. Fails only on OOM or when
+ * out's maximum is reached (MADO_ELIMIT; out may then hold a prefix).
  */
 mado_status charset_to_utf8(const char *label, const char *p, size_t len,
                             struct buf *out, bool *lossy);

@@ -88,7 +88,8 @@ static size_t skip_jis(const char *s, size_t n, size_t i)
 		if (s[j] == 0x1B && j + 2 < n && s[j + 1] == '(') {
 			return j + 3;
 		}
-		if (s[j] == '\r' || s[j] == '\n')
+		/* JIS pairs are 0x21-0x7E: anything else means ESC ( B is missing. */
+		if ((unsigned char)s[j] < 0x21 || (unsigned char)s[j] > 0x7E)
 			return j;
 		j++;
 	}

@@ -1079,8 +1079,9 @@ static mado_status txt_newlines(struct txt *t)
 	return MADO_OK;
 }
 
-/* Pay what is owed before content cp: line breaks, separator, space, bullet. */
-static mado_status txt_settle(struct txt *t, uint32_t cp)
+/* Pay the line breaks, cell separator and bullet owed; they do not depend
+ * on what comes next, so a link can settle them before marking its text. */
+static mado_status txt_settle_lines(struct txt *t)
 {
 	mado_status st;
 
@@ -1091,19 +1092,29 @@ static mado_status txt_settle(struct txt *t, uint32_t cp)
 			return st;
 		t->tab = t->sp = false;
 	}
-	if (t->sp) {
-		if (!at_line_start(t) && !(t->sp_nl && cjk(t->last) && cjk(cp)) &&
-		    (st = buf_append_char(&t->raw, ' ')))
-			return st;
-		t->sp = t->sp_nl = false;
-	}
 	if (t->bullet) {
 		for (unsigned i = 0; i < t->bullet_indent; i++)
 			if ((st = buf_append(&t->raw, "  ", 2)))
 				return st;
 		if ((st = buf_append(&t->raw, "- ", 2)))
 			return st;
-		t->bullet = false;
+		t->bullet = t->sp = false;
+	}
+	return MADO_OK;
+}
+
+/* Pay everything owed before content cp, collapsed white space included. */
+static mado_status txt_settle(struct txt *t, uint32_t cp)
+{
+	mado_status st;
+
+	if ((st = txt_settle_lines(t)))
+		return st;
+	if (t->sp) {
+		if (!at_line_start(t) && !(t->sp_nl && cjk(t->last) && cjk(cp)) &&
+		    (st = buf_append_char(&t->raw, ' ')))
+			return st;
+		t->sp = t->sp_nl = false;
 	}
 	return MADO_OK;
 }
@@ -1247,6 +1258,8 @@ static mado_status txt_enter(struct walker *w, struct frame *f, bool *descend)
 		if (href && (st = url_clean(href->value, &t->url, &k)))
 			return st;
 		if (k == URL_WEB || k == URL_MAILTO) {
+			if ((st = txt_settle_lines(t)))
+				return st;
 			f->flags |= F_LINK;
 			f->mark = t->raw.len;
 		}

@@ -49,7 +49,7 @@
 #include "tap.h"
 
 #define MAXROWS 1024
-#define STATUS_FLOOR 0.0 /* raised to what the classifier reaches */
+#define STATUS_FLOOR 95.0 /* what the classifier reaches (95.9% when written) */
 
 struct row {
 	char file[160];
@@ -74,7 +74,15 @@ static const struct miss known_misses[] = {
 	{ "lhost-fml-02.eml", "count", "same: no recipients read from a list notice" },
 	{ "lhost-fml-03.eml", "kind", "mailing-list loop alert from the list software, not a delivery failure" },
 	{ "lhost-fml-03.eml", "count", "same" },
-	{ "lhost-verizon-02.eml", "count", "the notice names no recipient and returns no message" },
+	{ "lhost-verizon-02.eml", "kind", "malformed: the inner multipart's boundary parameter sits on an unfolded line, so the parser finds no text at all" },
+	{ "lhost-verizon-02.eml", "count", "same; and the notice names no recipient nor returns the message" },
+	{ "rfc3464-01.eml", "count", "sisimai lists the bare local part \"<nekochan>\" of the prose twice; the DSN names one recipient" },
+	{ "rfc3464-28.eml", "count", "sisimai lists the one Final-Recipient twice" },
+	{ "rhost-cox-01.eml", "count", "the file holds two concatenated copies of the bounce; Mado reads one message per file" },
+	{ "lhost-messagingserver-03.eml", "count", "multipart/report without any boundary line: mail_parse() gives no text and no parts (reported to the parser's owner)" },
+	{ "rfc3464-04.eml", "count", "multipart/report whose boundary never occurs: mail_parse() gives no text (reported)" },
+	{ "rfc3464-06.eml", "count", "multipart/report whose boundary never occurs: mail_parse() gives no text (reported)" },
+	{ "rhost-franceptt-07.eml", "count", "the body's boundary differs from the declared one: mail_parse() gives no text (reported)" },
 	{ NULL, NULL, NULL },
 };
 

@@ -159,6 +159,8 @@ static const struct addr_case ADDR[] = {
 	{ "B word with comma inside", B("=?UTF-8?Q?Doe,_John?= <j@x.test>"), "Doe, John|j@x.test" },
 	{ "split B words name", B("=?UTF-8?B?44OG4w==?= =?UTF-8?B?grnjg4g=?= <t@x.test>"), "テスト|t@x.test" },
 	{ "raw jis name", B("\x1b$B;3ED\x1b(B <y@x.test>"), "山田|y@x.test" },
+	{ "raw jis name, ESC ( B missing", B("\x1b$B;3ED <y@x.test>"), "山田|y@x.test" },
+	{ "raw jis name with ; and \"", B("\x1b$B%;\";\x1b(B <y@x.test>"), "セ∋|y@x.test" },
 	{ "raw cp932 name", B("\x8e\x52\x93\x63 <y@x.test>"), "山田|y@x.test" },
 	{ "raw cp932 quoted with 5C", B("\"\x83\x5c\x83\x74\x83\x67\" <s@x.test>"), "ソフト|s@x.test" },
 	{ "raw euc-jp name", B("\xbb\xb3\xc5\xc4 <y@x.test>"), "山田|y@x.test" },

@@ -1,0 +1,71 @@
+#!/bin/sh
+# mado import: maildir and mbox, batched, resumable after kill -9, no
+# duplicates when run twice.
+. "$(dirname "$0")/lib.sh"
+GEN="$MADO_ROOT/build-san/bench/gen_mail"
+[ -x "$GEN" ] || GEN="$MADO_ROOT/build/bench/gen_mail"
+if [ ! -x "$GEN" ]; then
+	make -s -C "$MADO_ROOT" build/bench/gen_mail >/dev/null 2>&1
+	GEN="$MADO_ROOT/build/bench/gen_mail"
+fi
+"$GEN" --maildir "$TMPROOT/md" --count 500 --seed 3
+"$GEN" --mbox "$TMPROOT/box.mbox" --count 400 --seed 4
+
+W=$(new_ws md)
+mado -w "$W" import --maildir "$TMPROOT/md" >"$TMPROOT/out" 2>&1
+ok $? "maildir import succeeds"
+is "$(sql "$W" "SELECT count(*) FROM messages")" 500 "500 messages from the maildir"
+replies=$(sql "$W" "SELECT count(*) FROM messages WHERE thread_reason LIKE 'In-Reply-To%'")
+ok "$(test "$replies" -gt 100; echo $?)" "replies threaded into their tickets ($replies)"
+is "$(( $(sql "$W" "SELECT count(*) FROM tickets") + replies ))" 500 "every message is a new ticket or a threaded reply"
+att=$(sql "$W" "SELECT count(*) FROM attachments")
+ok "$(test "$att" -gt 20; echo $?)" "attachments stored ($att)"
+ja=$(sql "$W" "SELECT count(*) FROM messages WHERE body_text LIKE '%お世話になっております%'")
+ok "$(test "$ja" -gt 50; echo $?)" "Japanese bodies decoded ($ja)"
+is "$(sql "$W" "SELECT count(*) FROM messages WHERE body_text LIKE '%'||char(65533)||'%'")" 0 "no replacement characters"
+grep -q "imported 500" "$TMPROOT/out"
+ok $? "summary line printed"
+
+mado -w "$W" import --maildir "$TMPROOT/md" >"$TMPROOT/out" 2>&1
+is "$(sql "$W" "SELECT count(*) FROM messages")" 500 "second run: no duplicates"
+grep -q "already present 500" "$TMPROOT/out"
+ok $? "second run reports everything as already present"
+
+W2=$(new_ws mbox)
+mado -w "$W2" import --mbox "$TMPROOT/box.mbox" >"$TMPROOT/out" 2>&1
+ok $? "mbox import succeeds"
+is "$(sql "$W2" "SELECT count(*) FROM messages")" 400 "400 messages from the mbox"
+mado -w "$W2" import --mbox "$TMPROOT/box.mbox" >/dev/null 2>&1
+is "$(sql "$W2" "SELECT count(*) FROM messages")" 400 "mbox twice: no duplicates"
+
+# mboxrd: a body line "From me" is stored as ">From me" in the mbox and read back as "From me"
+W3=$(new_ws quoting)
+printf 'From a@b Mon Nov 23 10:00:00 2026\nFrom: a@b.test\nSubject: q\nMessage-ID: <q1@b.test>\n\nhello\n>From the start\n\nFrom a@b Mon Nov 23 10:00:01 2026\nFrom: c@d.test\nSubject: r\nMessage-ID: <q2@b.test>\n\nsecond\n' > "$TMPROOT/q.mbox"
+mado -w "$W3" import --mbox "$TMPROOT/q.mbox" >/dev/null 2>&1
+is "$(sql "$W3" "SELECT count(*) FROM messages")" 2 "two messages split at From_ lines"
+is "$(sql "$W3" "SELECT body_text FROM messages WHERE message_id='q1@b.test'")" "hello
+From the start" "mboxrd >From unquoted"
+
+# kill -9 in the middle, run again: every message exactly once
+"$GEN" --maildir "$TMPROOT/big" --count 3000 --seed 5
+W4=$(new_ws resume)
+echo "import.batch = 50" > "$W4/mado.conf"
+mado -w "$W4" import --maildir "$TMPROOT/big" >/dev/null 2>&1 &
+pid=$!
+i=0
+while [ "$(sql "$W4" "SELECT count(*) FROM messages" 2>/dev/null || echo 0)" -lt 200 ] && [ $i -lt 400 ]; do
+	sleep 0.05; i=$((i + 1))
+done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+partial=$(sql "$W4" "SELECT count(*) FROM messages")
+ok "$(test "$partial" -lt 3000; echo $?)" "killed part-way ($partial of 3000 stored)"
+mado -w "$W4" import --maildir "$TMPROOT/big" >/dev/null 2>&1
+ok $? "the import runs again after kill -9"
+is "$(sql "$W4" "SELECT count(*) FROM messages")" 3000 "every message exactly once after resuming"
+is "$(sql "$W4" "SELECT count(*) FROM (SELECT message_id FROM messages GROUP BY message_id, raw_sha256 HAVING count(*) > 1)")" 0 "no duplicates"
+
+# not a maildir: clear error
+mado -w "$W" import --maildir "$TMPROOT/nothing" >/dev/null 2>"$TMPROOT/err"
+ok "$(test $? -ne 0 && grep -q 'not a maildir' "$TMPROOT/err"; echo $?)" "a missing maildir is a clear error"
+done_testing

@@ -1,0 +1,392 @@
+#!/bin/sh
+# End-to-end with a real Postfix: a private instance (own config, queue, data
+# directory, log file, port on 127.0.0.1) delivers through a master.cf pipe
+# transport into `mado ingest`, as README.md ("Hooking Mado to Postfix")
+# describes. Needs root (Postfix instance, pipe user); skipped otherwise.
+#
+# Cases: one mail over SMTP; 1,000 mails; threaded replies (also through
+# support+ext@); an auto-reply storm; an oversized message bounced with Mado's
+# reason; a locked database (75 → deferred → flushed); kill -9 during
+# delivery (after spool, after commit) → flushed + --drain. Every mail ends up
+# exactly once; no sanitizer report from any piped run.
+. "$(dirname "$0")/lib.sh"
+trap 'exit 1' INT TERM HUP
+
+diag() { sed 's/^/# /'; }
+# Log lines (maillog) matching a pattern as TAP diagnostics.
+logdiag() { grep -E "$1" "$PFLOG" 2>/dev/null | tail -n "${2:-15}" | diag; }
+# is + the relevant maillog lines when it fails
+is_log() {  # is_log GOT WANT DESCRIPTION LOG-PATTERN
+	f0=$T_FAIL
+	is "$1" "$2" "$3"
+	[ "$T_FAIL" -eq "$f0" ] || logdiag "$4"
+}
+ok_log() {  # ok_log STATUS DESCRIPTION LOG-PATTERN
+	f0=$T_FAIL
+	ok "$1" "$2"
+	[ "$T_FAIL" -eq "$f0" ] || logdiag "$3"
+}
+skip_all() { skip "$1"; done_testing; exit 0; }
+
+[ "$(id -u)" -eq 0 ] || skip_all "a private Postfix instance needs root"
+for c in postfix postconf postqueue sendmail swaks sqlite3 ss; do
+	command -v "$c" >/dev/null 2>&1 || skip_all "$c not installed (scripts/deps.sh)"
+done
+DAEMON_DIR=$(postconf -dh daemon_directory 2>/dev/null)
+[ -x "$DAEMON_DIR/pipe" ] || skip_all "Postfix pipe(8) not found"
+MAJ=$(postconf -dh mail_version | cut -d. -f1); MIN=$(postconf -dh mail_version | cut -d. -f2)
+[ "$MAJ" -gt 3 ] || { [ "$MAJ" -eq 3 ] && [ "$MIN" -ge 4 ]; } || skip_all "Postfix >= 3.4 needed (maillog_file)"
+
+# ---------------------------------------------------------------------------
+# The pipe user, and a binary it can execute
+PUSER=mado-e2e
+if ! id "$PUSER" >/dev/null 2>&1; then
+	useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$PUSER" 2>/dev/null ||
+		id "$PUSER" >/dev/null 2>&1 || skip_all "cannot create user $PUSER"
+fi
+PGROUP=$(id -gn "$PUSER")
+as_user() { setpriv --reuid="$PUSER" --regid="$PGROUP" --init-groups env HOME="$TMPROOT" "$@"; }
+command -v setpriv >/dev/null 2>&1 || as_user() { runuser -u "$PUSER" -- env HOME="$TMPROOT" "$@"; }
+# Every read of the workspace runs as the pipe user, so that no file in it
+# (WAL, shm, blobs) ever becomes root-owned.
+sql() { as_user sqlite3 -batch -noheader "$1/mado.db" "$2"; }
+umado() { as_user "$MADO_BIN" "$@"; }
+
+BIN=$MADO_BIN
+if ! as_user test -x "$MADO_BIN"; then
+	mkdir -p "$TMPROOT/bin" && cp "$MADO_BIN" "$TMPROOT/bin/mado" && chmod 755 "$TMPROOT/bin/mado"
+	BIN=$TMPROOT/bin/mado
+	echo "# $MADO_BIN is not reachable by $PUSER: using a copy in $BIN"
+fi
+
+W=$TMPROOT/ws
+mado init "$W" >/dev/null || skip_all "mado init failed"
+chown -R "$PUSER:$PGROUP" "$W"
+SAN=$TMPROOT/san        # sanitizer logs of the piped runs
+CATCH=$TMPROOT/catch    # bounces sent back to catch@localhost
+FLAG=$TMPROOT/fault     # MADO_FAULT for the piped runs, when present
+mkdir -p "$SAN" "$CATCH"
+chown "$PUSER:$PGROUP" "$SAN" "$CATCH"
+setconf() { printf '%s\n' "$@" > "$W/mado.conf"; chown "$PUSER:$PGROUP" "$W/mado.conf"; }
+
+# The pipe runs this wrapper: sanitizer options (output into $SAN, never into
+# the command output that becomes bounce text) and optional fault injection.
+cat > "$TMPROOT/mado-pipe" <<EOF
+#!/bin/sh
+ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:abort_on_error=0:log_path=$SAN/asan"
+UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$SAN/ubsan"
+G_SLICE=always-malloc
+export ASAN_OPTIONS UBSAN_OPTIONS G_SLICE
+if [ -s "$FLAG" ]; then MADO_FAULT=\$(cat "$FLAG"); export MADO_FAULT; fi
+exec "$BIN" --workspace "$W" ingest
+EOF
+cat > "$TMPROOT/catch-pipe" <<EOF
+#!/bin/sh
+cat > "$CATCH/msg.\$\$"
+EOF
+chmod 755 "$TMPROOT/mado-pipe" "$TMPROOT/catch-pipe"
+
+# ---------------------------------------------------------------------------
+# The private Postfix instance
+PFC=$TMPROOT/pf-etc
+PFQ=$TMPROOT/pf-queue
+PFD=$TMPROOT/pf-data
+PFLOG=$TMPROOT/maillog
+mkdir -p "$PFC" && mkdir -m 755 "$PFQ"
+port_free() { [ -z "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]; }
+PORT=$((30000 + $$ % 20000))
+n=0
+while ! port_free $PORT && [ $n -lt 200 ]; do PORT=$((PORT + 1)); n=$((n + 1)); done
+port_free $PORT || skip_all "no free port on 127.0.0.1"
+
+cat > "$PFC/main.cf" <<EOF
+# private instance for tests/e2e/postfix.sh
+compatibility_level = 3.6
+queue_directory = $PFQ
+data_directory = $PFD
+meta_directory = /etc/postfix
+mail_owner = postfix
+myhostname = mado-e2e.localdomain
+mydomain = localdomain
+myorigin = \$myhostname
+mydestination = localhost
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+smtpd_banner = \$myhostname ESMTP mado-e2e
+biff = no
+append_dot_mydomain = no
+readme_directory = no
+alias_maps =
+alias_database =
+recipient_delimiter = +
+local_recipient_maps = inline:{ support@localhost=ok, catch@localhost=ok }
+transport_maps = inline:{ support@localhost=mado:, catch@localhost=catch: }
+# nothing ever leaves this instance
+local_transport = error:5.1.1 no local delivery in the mado e2e instance
+default_transport = error:5.1.1 no outside delivery in the mado e2e instance
+relay_transport = \$default_transport
+notify_classes =
+in_flow_delay = 0
+queue_run_delay = 60s
+minimal_backoff_time = 60s
+maximal_backoff_time = 120s
+maillog_file = $PFLOG
+maillog_file_prefixes = $TMPROOT
+EOF
+# master.cf: the system's, without chroot (the queue is private), with the
+# only inet service on our port, plus the mado and catch pipes.
+awk -v port="$PORT" '
+	/^#/ || /^[ \t]/ || NF < 8 { print; next }
+	$2 == "inet" { if ($8 == "smtpd" && !done) { print "127.0.0.1:" port " inet n - n - - smtpd"; done = 1 } else print "#" $0; next }
+	{ $5 = "n"; print }
+' /etc/postfix/master.cf > "$PFC/master.cf"
+cat >> "$PFC/master.cf" <<EOF
+mado      unix  -       n       n       -       4       pipe
+  flags=Rq user=$PUSER argv=$TMPROOT/mado-pipe
+catch     unix  -       n       n       -       1       pipe
+  flags=Rq user=$PUSER argv=$TMPROOT/catch-pipe
+EOF
+grep -q '^postlog' "$PFC/master.cf" || echo "postlog   unix-dgram n  -       n       -       1       postlogd" >> "$PFC/master.cf"
+
+pf() { postfix -c "$PFC" "$@"; }
+pf_stop() {
+	pf stop >/dev/null 2>&1
+	pid=$(sed -n '1s/ //gp' "$PFQ/pid/master.pid" 2>/dev/null)
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -9 "$pid"; fi
+	if [ -s "$TMPROOT/lockpid" ]; then kill "$(cat "$TMPROOT/lockpid")" 2>/dev/null; fi
+}
+on_exit pf_stop
+if ! pf start >"$TMPROOT/pf-start.log" 2>&1; then
+	diag < "$TMPROOT/pf-start.log"
+	[ -f "$PFLOG" ] && tail -n 20 "$PFLOG" | diag
+	skip_all "the private Postfix instance does not start"
+fi
+MASTER=$(sed -n '1s/ //gp' "$PFQ/pid/master.pid")
+ok "$(kill -0 "$MASTER"; echo $?)" "private Postfix $(postconf -dh mail_version) started on 127.0.0.1:$PORT (master $MASTER)"
+
+# ---------------------------------------------------------------------------
+# Helpers
+queue_len() { postqueue -c "$PFC" -j 2>/dev/null | grep -c queue_name; }
+# wait_queue_empty SECONDS: until no message is left in any queue
+wait_queue_empty() {
+	t=0
+	while [ "$(queue_len)" -ne 0 ]; do
+		[ $t -ge $(($1 * 5)) ] && return 1
+		sleep 0.2; t=$((t + 1))
+	done
+	return 0
+}
+# wait_all_deferred SECONDS: until every queued message is in the deferred queue
+wait_all_deferred() {
+	t=0
+	while postqueue -c "$PFC" -j 2>/dev/null | grep -v '"queue_name": *"deferred"' | grep -q queue_name; do
+		[ $t -ge $(($1 * 5)) ] && return 1
+		sleep 0.2; t=$((t + 1))
+	done
+	return 0
+}
+# send_local MSGFILE: submit through sendmail(1) into this instance's maildrop
+send_local() { sendmail -C "$PFC" -i -f "${SENDER:-customer@example.org}" support@localhost < "$1"; }
+# swaks_to RCPT FROM SUBJECT MSGID [--header ...]
+swaks_to() {
+	rcpt=$1 from=$2 subj=$3 mid=$4; shift 4
+	swaks --silent 2 --server 127.0.0.1 --port "$PORT" --helo client.test \
+		--to "$rcpt" --from "$from" --header "Subject: $subj" --header "Message-ID: <$mid>" "$@"
+}
+spool_count() { find "$W/spool/new" "$W/spool/tmp" -type f 2>/dev/null | wc -l; }
+drain() { umado -w "$W" ingest --drain >/dev/null; }
+# Count messages/tickets whose Message-ID matches a LIKE pattern.
+nmsg() { sql "$W" "SELECT count(*) FROM messages WHERE message_id LIKE '$1'"; }
+# Message-IDs stored more or less than once among a LIKE pattern, as "n/total"
+once() {
+	sql "$W" "SELECT count(DISTINCT message_id)||'/'||count(*) FROM messages WHERE message_id LIKE '$1'"
+}
+now() { date +%s.%N | cut -c1-14; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# ---------------------------------------------------------------------------
+# 1. One mail through SMTP
+swaks_to support@localhost alice@example.org 'Printer on fire' 'one@example.org' \
+	--header 'From: "Alice Example" <alice@example.org>' >"$TMPROOT/swaks.out" 2>&1
+rc=$?
+ok_log $rc "swaks: support@localhost accepted over SMTP" "smtpd|cleanup"
+[ $rc -eq 0 ] || diag < "$TMPROOT/swaks.out"
+wait_queue_empty 30
+ok_log $? "the message left the queue" "."
+is_log "$(ntickets "$W")" 1 "one ticket" "relay=mado"
+is "$(sql "$W" "SELECT status||'|'||channel||'|'||subject FROM tickets")" "new|email|Printer on fire" "…new, email, with the subject"
+is "$(sql "$W" "SELECT email||'|'||name FROM customers")" "alice@example.org|Alice Example" "…from the customer in From"
+ok_log "$(grep -q 'to=<support@localhost>, relay=mado, .*status=sent' "$PFLOG"; echo $?)" "maillog: delivered by the mado pipe" "relay=mado"
+is "$(sql "$W" "SELECT count(*) FROM messages WHERE raw_sha256 IS NOT NULL AND message_id='one@example.org'")" 1 "…one message, raw kept"
+
+# ---------------------------------------------------------------------------
+# 2. 1,000 mails: 4 parallel sendmail(1) loops into the maildrop
+N=1000
+mkdir -p "$TMPROOT/bulk"
+i=0
+while [ $i -lt $N ]; do
+	mail "Customer $((i % 37)) <c$((i % 37))@bulk.test>" "bulk request $i" "bulk-$i@bulk.test" > "$TMPROOT/bulk/$i"
+	i=$((i + 1))
+done
+t0=$(now)
+for k in 0 1 2 3; do
+	(
+		i=$k
+		while [ $i -lt $N ]; do send_local "$TMPROOT/bulk/$i" || echo "send $i failed" >&2; i=$((i + 4)); done
+	) &
+done
+wait
+tq=$(elapsed "$t0")
+wait_queue_empty 150
+ok_log $? "1,000 mails: the Postfix queue empties" "relay=mado.*status=(deferred|bounced)|warning|fatal|panic"
+tp=$(elapsed "$t0")
+drain
+ttot=$(elapsed "$t0")
+echo "# 1,000 mails: submitted in ${tq}s, delivered by Postfix in ${tp}s, drained in ${ttot}s total"
+is_log "$(nmsg 'bulk-%@bulk.test')" $N "1,000 messages stored" "relay=mado.*status=(deferred|bounced)"
+is "$(once 'bulk-%@bulk.test')" "$N/$N" "…no duplicates"
+is "$(sql "$W" "SELECT count(DISTINCT t.id) FROM tickets t JOIN messages m ON m.ticket_id=t.id WHERE m.message_id LIKE 'bulk-%@bulk.test'")" $N "…1,000 tickets"
+is "$(ntickets "$W")" $((N + 1)) "…and no other ticket"
+is "$(sql "$W" "SELECT count(*) FROM tickets WHERE subject LIKE 'bulk request %'")" $N "…each with its subject"
+is "$(spool_count)" 0 "…spool empty"
+is "$(grep -c 'relay=mado, .*status=sent' "$PFLOG")" $((N + 1)) "maillog: 1,001 deliveries by the pipe so far"
+rm -rf "$TMPROOT/bulk"
+
+# ---------------------------------------------------------------------------
+# 3. Replies: In-Reply-To of an earlier message, also to support+ext@
+swaks_to support@localhost bob@example.org 'Cannot log in' 'thread-1@example.org' \
+	--header 'From: Bob <bob@example.org>' >/dev/null 2>&1
+wait_queue_empty 30
+t1=$(sql "$W" "SELECT ticket_id FROM messages WHERE message_id='thread-1@example.org'")
+ok "$(test -n "$t1"; echo $?)" "first message of a thread opens ticket #$t1"
+swaks_to support@localhost bob@example.org 'Re: Cannot log in' 'thread-2@example.org' \
+	--header 'From: Bob <bob@example.org>' --header 'In-Reply-To: <thread-1@example.org>' >/dev/null 2>&1
+swaks_to 'support+42.abcdefabcdef@localhost' bob@example.org 'Re: Re: Cannot log in' 'thread-3@example.org' \
+	--header 'From: Bob <bob@example.org>' --header 'In-Reply-To: <thread-2@example.org>' \
+	--header 'References: <thread-1@example.org> <thread-2@example.org>' >/dev/null 2>&1
+wait_queue_empty 30
+is_log "$(sql "$W" "SELECT ticket_id FROM messages WHERE message_id='thread-2@example.org'")" "$t1" "a reply with In-Reply-To joins the ticket" "thread|relay=mado"
+is_log "$(sql "$W" "SELECT ticket_id FROM messages WHERE message_id='thread-3@example.org'")" "$t1" "a reply to support+ext@localhost reaches the pipe and joins too" "support\\+42"
+is "$(ntickets "$W")" $((N + 2)) "…no new ticket for the replies"
+
+# ---------------------------------------------------------------------------
+# 4. Auto-reply storm: 200 unthreaded auto-replies open no ticket
+before=$(ntickets "$W")
+mkdir -p "$TMPROOT/storm"
+i=0
+while [ $i -lt 200 ]; do
+	case $((i % 3)) in
+	0) h1='Auto-Submitted: auto-replied' h2='Precedence: bulk' ;;
+	1) h1='X-Autoreply: yes' h2='Precedence: bulk' ;;
+	2) h1='Auto-Submitted: auto-replied' h2='X-Autoreply: yes' ;;
+	esac
+	mail "ooo$((i % 10))@storm.test" "Out of office: re: your message $i" "storm-$i@storm.test" "$h1" "$h2" > "$TMPROOT/storm/$i"
+	i=$((i + 1))
+done
+for k in 0 1 2 3; do
+	(i=$k; while [ $i -lt 200 ]; do SENDER=ooo@storm.test send_local "$TMPROOT/storm/$i"; i=$((i + 4)); done) &
+done
+wait
+wait_queue_empty 60
+ok_log $? "storm: the queue empties" "relay=mado.*status=(deferred|bounced)"
+drain
+is "$(ntickets "$W")" "$before" "200 auto-replies: no new ticket"
+is "$(once 'storm-%@storm.test')" "200/200" "…each stored once"
+is "$(sql "$W" "SELECT kind||'|'||count(*)||'|'||sum(ticket_id IS NULL)||'|'||sum(may_auto_answer) FROM messages WHERE message_id LIKE 'storm-%@storm.test' GROUP BY kind")" \
+	"auto-reply|200|200|0" "…as kind auto-reply, without a ticket, never auto-answered"
+rm -rf "$TMPROOT/storm"
+
+# ---------------------------------------------------------------------------
+# 5. Over mail.max_message_bytes: bounced with Mado's reason, nothing stored
+setconf "mail.max_message_bytes = 2K"
+m0=$(sql "$W" "SELECT count(*) FROM messages")
+swaks_to support@localhost catch@localhost 'huge attachment' 'big@example.org' \
+	--body "$(head -c 6000 /dev/zero | tr '\0' x | fold -w 70)" >/dev/null 2>&1
+wait_queue_empty 30
+ok_log "$(grep -q 'relay=mado, .*status=bounced .*5\.3\.4 message too big' "$PFLOG"; echo $?)" \
+	"maillog: bounced by the pipe with Mado's reason (5.3.4 message too big)" "relay=mado.*status=bounced|catch"
+ok "$(grep -l 'message too big' "$CATCH"/msg.* >/dev/null 2>&1; echo $?)" "…the bounce to the sender carries the reason"
+[ "$(ls "$CATCH" | wc -l)" -gt 0 ] || logdiag "catch|bounce"
+is "$(sql "$W" "SELECT count(*) FROM messages")" "$m0" "…nothing stored"
+is "$(sql "$W" "SELECT count(*) FROM messages WHERE message_id='big@example.org'")" 0 "…not even quarantined as a message"
+is "$(spool_count)" 0 "…nothing in the spool"
+setconf ""
+
+# ---------------------------------------------------------------------------
+# 6. Database locked past ingest.deadline_seconds: 75 → deferred; then flushed
+setconf "ingest.deadline_seconds = 2"
+d0=$(grep -c 'relay=mado, .*status=deferred' "$PFLOG")
+( as_user sqlite3 "$W/mado.db" "BEGIN IMMEDIATE;" ".system sleep 7" "ROLLBACK;" >/dev/null 2>&1 &
+  echo $! > "$TMPROOT/lockpid"; wait ) &
+lockjob=$!
+sleep 0.5
+i=0
+while [ $i -lt 10 ]; do
+	mail "Locked $i <locked$i@lock.test>" "sent while locked $i" "locked-$i@lock.test" > "$TMPROOT/msg"
+	send_local "$TMPROOT/msg"
+	i=$((i + 1))
+done
+wait $lockjob
+: > "$TMPROOT/lockpid"
+wait_all_deferred 20
+d1=$(grep -c 'relay=mado, .*status=deferred' "$PFLOG")
+ok_log "$(test $((d1 - d0)) -ge 1; echo $?)" "locked database: Postfix deferred $((d1 - d0)) deliveries (exit 75)" "relay=mado"
+ok_log "$(grep 'relay=mado, .*status=deferred' "$PFLOG" | tail -n 1 | grep -q '4\.3\.0'; echo $?)" "…with Mado's 4.3.0 reason in the log" "status=deferred"
+q=$(queue_len)
+ok "$(test "$q" -ge 1; echo $?)" "…$q message(s) waiting in the deferred queue"
+postqueue -c "$PFC" -f
+wait_queue_empty 30
+ok_log $? "after the lock is released and the queue flushed, the queue empties" "relay=mado"
+drain
+is "$(once 'locked-%@lock.test')" "10/10" "every mail sent while locked: exactly one message"
+is "$(sql "$W" "SELECT count(DISTINCT ticket_id) FROM messages WHERE message_id LIKE 'locked-%@lock.test'")" 10 "…and one ticket each"
+is "$(spool_count)" 0 "…spool empty"
+setconf ""
+
+# ---------------------------------------------------------------------------
+# 7. kill -9 in the middle of deliveries, then flush + --drain
+for step in after-spool after-commit; do
+	echo "crash:$step" > "$FLAG"
+	chmod 644 "$FLAG"
+	d0=$(grep -c 'relay=mado, .*status=deferred' "$PFLOG")
+	i=0
+	while [ $i -lt 20 ]; do
+		mail "Crash $i <crash$i@crash.test>" "crash $step $i" "crash-$step-$i@crash.test" > "$TMPROOT/msg"
+		send_local "$TMPROOT/msg"
+		i=$((i + 1))
+	done
+	sleep 1
+	wait_all_deferred 30
+	ok_log $? "crash:$step: deliveries settle (deferred or accepted)" "relay=mado"
+	d1=$(grep -c 'relay=mado, .*status=deferred' "$PFLOG")
+	ok_log "$(grep 'relay=mado, .*status=deferred' "$PFLOG" | tail -n 1 | grep -q 'signal 9'; test $((d1 - d0)) -ge 1; echo $?)" \
+		"crash:$step: $((d1 - d0)) deliveries killed by signal 9 and deferred" "relay=mado"
+	rm -f "$FLAG"
+	postqueue -c "$PFC" -f
+	wait_queue_empty 30
+	ok_log $? "crash:$step: after the flush the queue empties" "relay=mado"
+	drain
+	is "$(once "crash-$step-%@crash.test")" "20/20" "crash:$step: every mail exactly one message"
+	is "$(sql "$W" "SELECT count(DISTINCT ticket_id)||'/'||sum(ticket_id IS NULL) FROM messages WHERE message_id LIKE 'crash-$step-%@crash.test'")" "20/0" "…one ticket each"
+	is "$(spool_count)" 0 "…spool empty"
+done
+
+# ---------------------------------------------------------------------------
+# Overall
+total=$((N + 3 + 200 + 10 + 40))
+is "$(sql "$W" "SELECT count(*) FROM messages")" "$total" "in all $total messages, each stored once"
+is "$(sql "$W" "SELECT count(*) FROM (SELECT message_id FROM messages GROUP BY message_id HAVING count(*) > 1)")" 0 "no Message-ID stored twice"
+is "$(grep -c 'relay=mado, .*status=bounced' "$PFLOG")" 1 "maillog: the oversized message is the only bounce from the pipe"
+ok_log "$(! grep -qE 'postfix[^ ]*\[[0-9]+\]: (fatal|panic):' "$PFLOG"; echo $?)" "maillog: no fatal or panic" "fatal|panic"
+sanlogs=$(ls "$SAN" 2>/dev/null | wc -l)
+is "$sanlogs" 0 "no ASan/UBSan report from any piped mado run"
+[ "$sanlogs" -eq 0 ] || cat "$SAN"/* | head -n 60 | diag
+# Postfix daemons run in their queue directory: none may be left there.
+in_queue() { for d in /proc/[0-9]*; do [ "$(readlink "$d/cwd" 2>/dev/null)" = "$PFQ" ] && echo "${d#/proc/}"; done; }
+pf_stop
+t=0
+while [ -n "$(in_queue)" ] && [ $t -lt 25 ]; do sleep 0.2; t=$((t + 1)); done
+left=$(in_queue | tr '\n' ' ')
+ok "$(! kill -0 "$MASTER" 2>/dev/null && [ -z "$left" ]; echo $?)" "the private Postfix instance stopped, no process left${left:+ (left: $left)}"
+done_testing
