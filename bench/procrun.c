@@ -15,8 +15,11 @@
  * /dev/null unless --show-output; its stderr is kept.
  *
  * Prints one machine-readable line:
- *   LABEL n=… fail=… total_s=… rate=… p50_ms=… p90_ms=… p99_ms=… max_ms=… maxrss_kb=…
- * maxrss_kb is the largest ru_maxrss of any child (wait4), i.e. peak RSS.
+ *   LABEL n=… fail=… total_s=… rate=… p50_ms=… p90_ms=… p99_ms=… max_ms=…
+ *         cpu_mean_ms=… cpu_p50_ms=… maxrss_kb=…
+ * cpu_* is user+system CPU time of one child (wait4 rusage): unlike wall
+ * time it does not include waiting for the disk or for a busy CPU.
+ * maxrss_kb is the largest ru_maxrss of any child, i.e. peak RSS.
  * A run fails when it exits non-zero or dies on a signal; the first few
  * failures are described on stderr. Exit status: 0, or 1 if any run failed.
  */
@@ -136,8 +139,8 @@ int main(int argc, char **argv)
 	} else {
 		n = 1;
 	}
-	double *t = calloc(n ? n : 1, sizeof *t);
-	if (!t)
+	double *t = calloc(n ? n : 1, sizeof *t), *cpu = calloc(n ? n : 1, sizeof *cpu);
+	if (!t || !cpu)
 		return 2;
 	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	size_t fails = 0;
@@ -171,6 +174,8 @@ int main(int argc, char **argv)
 			}
 		}
 		t[k] = now_s() - t0;
+		cpu[k] = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+		         (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 		if (in != devnull)
 			close(in);
 		if (ru.ru_maxrss > maxrss)
@@ -188,10 +193,15 @@ int main(int argc, char **argv)
 		}
 	}
 	double total = now_s() - start;
+	double cpu_sum = 0;
+	for (size_t k = 0; k < n; k++)
+		cpu_sum += cpu[k];
 	qsort(t, n, sizeof *t, cmp_dbl);
+	qsort(cpu, n, sizeof *cpu, cmp_dbl);
 	printf("%s n=%zu fail=%zu total_s=%.3f rate=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f "
-	       "max_ms=%.3f maxrss_kb=%ld\n",
+	       "max_ms=%.3f cpu_mean_ms=%.3f cpu_p50_ms=%.3f maxrss_kb=%ld\n",
 	       label, n, fails, total, total > 0 ? (double)n / total : 0.0, pct(t, n, 50) * 1e3,
-	       pct(t, n, 90) * 1e3, pct(t, n, 99) * 1e3, n ? t[n - 1] * 1e3 : 0.0, maxrss);
+	       pct(t, n, 90) * 1e3, pct(t, n, 99) * 1e3, n ? t[n - 1] * 1e3 : 0.0,
+	       n ? cpu_sum / (double)n * 1e3 : 0.0, pct(cpu, n, 50) * 1e3, maxrss);
 	return fails ? 1 : 0;
 }
