@@ -33,23 +33,6 @@ static void usage(FILE *out)
 	        "`mado COMMAND --help` describes a command.\n");
 }
 
-bool cli_opt_value(int argc, char **argv, int *i, const char *name, const char **value)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-	if (strncmp(a, name, n) != 0)
-		return false;
-	if (a[n] == '=') {
-		*value = a + n + 1;
-		return true;
-	}
-	if (a[n] == '\0' && *i + 1 < argc) {
-		*value = argv[++*i];
-		return true;
-	}
-	return false;
-}
-
 int main(int argc, char **argv)
 {
 	struct cli c = { 0 };

@@ -503,12 +503,16 @@ static const char *msgid_of(struct arena *a, struct str v)
 	const char *lt = memchr(v.p, '<', v.len);
 	if (lt) {
 		const char *gt = memchr(lt, '>', v.len - (size_t)(lt - v.p));
-		if (gt && gt > lt + 1 && memchr(lt, '@', (size_t)(gt - lt)))
+		if (!gt)
+			return NULL;
+		while (lt + 1 < gt && memchr(lt + 1, '<', (size_t)(gt - lt - 1)))
+			lt = memchr(lt + 1, '<', (size_t)(gt - lt - 1)); /* "<<id>": the innermost */
+		if (gt > lt + 1 && memchr(lt, '@', (size_t)(gt - lt)))
 			return a_squeeze(a, lt + 1, (size_t)(gt - lt - 1), 998);
 		return NULL;
 	}
 	size_t n = 0;
-	while (n < v.len && !sp((unsigned char)v.p[n]))
+	while (n < v.len && !sp((unsigned char)v.p[n]) && v.p[n] != '>')
 		n++;
 	if (n && memchr(v.p, '@', n))
 		return arena_strndup(a, v.p, n);
@@ -898,7 +902,7 @@ static const char *const body_bounce_strong[] = {
 	"delivery to the following recipient", "this is a delivery status notification",
 	"automatically generated delivery status notification", "there was an error delivering",
 	"an error has occurred while attempting to deliver", "this is the mailer-daemon",
-	"your message did not reach some or all", NULL,
+	"your message did not reach some or all", "could not be delivered to:", NULL,
 };
 
 /* Delay notices: delivery is still being attempted. */
@@ -1254,7 +1258,7 @@ static const char *const cue_neg[] = {
 	"msgid", "id", "by", "smtp.mailfrom", "mailfrom", "header.from", "header.i", "helo", "ehlo",
 	"contact", "references", "in-reply-to", "postmaster", "administrator", "x-sender",
 	"x-original-sender", "x-apparently-from", "resent-from", "originator", "author",
-	"x-env-sender", "env-from", "x-sid-pra", "at", "email:", "mailto", "support", NULL,
+	"x-env-sender", "env-from", "x-sid-pra", NULL,
 };
 
 /* Words of `before` from the right; returns +1 / -1 / 0 for the nearest cue
@@ -1289,6 +1293,22 @@ static int nearest_cue(struct str before, int maxwords)
 		end = start;
 	}
 	return 0;
+}
+
+/* A line that announces the sender on the next line: "A message sent by",
+ * "The sender is", "from:". */
+static bool sender_intro(struct str l)
+{
+	l = s_trim(l);
+	while (l.len && strchr(":.", l.p[l.len - 1]))
+		l.len--;
+	static const char *const ends[] = { " by", " from", "sender", "sender is", "sent by", "originator", NULL };
+	for (size_t i = 0; ends[i]; i++) {
+		size_t n = strlen(ends[i]);
+		if (l.len >= n && strncasecmp(l.p + l.len - n, ends[i], n) == 0)
+			return true;
+	}
+	return false;
 }
 
 /* Lines that introduce the list of failed recipients. */
@@ -1418,7 +1438,7 @@ static mado_status collect_occ(struct arena *a, struct textform *t)
 			bool opens;
 			int ctx = addr_context(l, as, ae, &opens);
 			/* "A message sent by\n\n  <a@b>\n\ncould not be delivered" */
-			if (opens && prev < t->L.n && nearest_cue(t->L.v[prev], 2) < 0)
+			if (opens && prev < t->L.n && sender_intro(t->L.v[prev]))
 				ctx = CTX_NEG;
 			if (ctx == CTX_NEG)
 				continue;
@@ -1857,7 +1877,7 @@ mado_status bounce_analyze(const struct mail_msg *m, struct bounce_report *out)
 			is = true;
 			ev(&e, fwd ? "forwarded bounce" : "bounce Subject and bounce text");
 		}
-		if (!is && s_bounce && b_any && noreply) {
+		if (!is && s_bounce && b_any && noreply && smtp_code) {
 			is = true;
 			ev(&e, "bounce Subject and text from a no-reply sender");
 		}

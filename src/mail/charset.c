@@ -449,7 +449,17 @@ static mado_status jis_decode(const char *p, size_t len, struct buf *out, bool *
 			char b[3];
 			size_t n = 2;
 			unsigned c2 = s[i + 1];
-			if (g0 == JIS_X0208) {
+			if (g0 == JIS_X0208 && c >= 0x75 && (c <= 0x78 || c >= 0x7D)) {
+				/* User-defined rows (CP50221 maps 0x75-0x7E to U+E000 on,
+				 * except the NEC-selected IBM rows 0x79-0x7C, which go
+				 * through CP932 below). au's emoji live here: kept as
+				 * private-use characters rather than lost. */
+				if ((st = run_flush(&run, out, lossy)) ||
+				    (st = emit_cp(out, 0xE000 + (c - 0x75) * 94 + (c2 - 0x21))))
+					goto out;
+				i += 2;
+				continue;
+			} else if (g0 == JIS_X0208) {
 				jis_to_sjis(c, c2, b);
 			} else if (g0 == JIS_X0212 || g0 == JIS_X0213_2) {
 				b[0] = (char)0x8F;

@@ -7,7 +7,8 @@
  * must hold only allow-listed HTML elements with allow-listed attributes,
  * safe URLs and filtered styles; no comments, no foreign content, no
  * template. That is the mutation-XSS property: whatever the input, the
- * browser's view of our output is harmless. The lists below are written
+ * browser's view of our output is harmless. Both outputs must also be
+ * strict UTF-8 without NULs, since they end up in JSON. The lists below are written
  * independently of the sanitizer's own tables, on purpose. A violation
  * aborts with the offending output on stderr.
  */
@@ -88,6 +89,38 @@ static void check_attr(const GumboAttribute *a)
 		fail("style position", v);
 }
 
+/* Strict UTF-8: no overlongs, surrogates or code points past U+10FFFF. */
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned c = s[i], len, cp;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			len = 2, cp = c & 0x1F;
+		else if (c >= 0xE0 && c <= 0xEF)
+			len = 3, cp = c & 0x0F;
+		else if (c >= 0xF0 && c <= 0xF4)
+			len = 4, cp = c & 0x07;
+		else
+			return 0;
+		if (n - i < len)
+			return 0;
+		for (unsigned k = 1; k < len; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
 /* Walk the re-parsed tree with an explicit stack. */
 static void check_tree(const GumboNode *root)
 {
@@ -152,6 +185,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (st == MADO_OK && b.len) {
 		if (memchr(b.p, '\0', b.len))
 			fail("NUL in output", NULL);
+		if (!utf8_valid((const unsigned char *)b.p, b.len))
+			fail("invalid UTF-8 in output", NULL);
 		out_text = b.p;
 		GumboOutput *g = gumbo_parse_with_options(&kGumboDefaultOptions, b.p, b.len);
 		check_tree(g->document);
@@ -164,6 +199,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fail("unexpected status (text)", mado_status_name(st));
 	if (st == MADO_OK && b.len && memchr(b.p, '\0', b.len))
 		fail("NUL in text", NULL);
+	if (st == MADO_OK && !utf8_valid((const unsigned char *)b.p, b.len)) {
+		out_text = b.p;
+		fail("invalid UTF-8 in text", NULL);
+	}
 	buf_free(&b);
 	return 0;
 }

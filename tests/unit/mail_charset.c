@@ -43,7 +43,10 @@ static const struct conv_case CONV[] = {
 	{ "jis-2 GB2312", "iso-2022-jp-2", B("\x1b$A\x44\x4e\x1b(B"), "奈", 0 },
 	{ "jis-2 KS C 5601", "iso-2022-jp-2", B("\x1b$(C\x30\x21\x1b(B"), "가", 0 },
 	{ "jis-1 JIS X 0212", "iso-2022-jp-1", B("\x1b$(D\x22\x37\x1b(B"), "～", 0 },
-	{ "jis pair undefined in CP932", "iso-2022-jp", B("\x1b$Bu!%F\x1b(B"), "\xef\xbf\xbdテ", 1 },
+	/* user-defined row 0x75 (au emoji live there) → private use, not lost */
+	{ "jis user-defined row to PUA", "iso-2022-jp", B("\x1b$Bu!%F\x1b(B"), "\xee\x80\x80テ", 0 },
+	{ "jis au emoji 0x7774 to PUA", "iso-2022-jp", B("\x1b$Bwt\x1b(B"), "\xee\x84\x8f", 0 },
+	{ "jis pair undefined in CP932", "iso-2022-jp", B("\x1b$B)!\x1b(B"), "\xef\xbf\xbd", 1 },
 	{ "jis unknown escape", "iso-2022-jp", B("a\x1bZb"), "a\xef\xbf\xbd" "Zb", 1 },
 	{ "jis NUL stripped", "iso-2022-jp", B("\x1b$B%F\x1b(B\0x"), "テx", 0 },
 	{ "jis label with raw cp932", "iso-2022-jp", B("\x87\x40\x87\x41\x87\x42"), "①②③", -1 },
