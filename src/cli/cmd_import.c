@@ -54,7 +54,7 @@ static mado_status commit_batch(struct importer *im, struct mado_err *err)
 {
 	if (!im->in_batch)
 		return MADO_OK;
-	mado_status st = blob_sync(im->ctx.blob_dir, err);
+	mado_status st = intake_sync_blobs(&im->ctx, err);
 	if (!st)
 		st = store_commit(im->store, err);
 	im->in_batch = 0;

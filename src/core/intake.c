@@ -107,8 +107,14 @@ mado_status intake_ctx_init(struct intake_ctx *ctx, struct store *store, const c
 	return MADO_OK;
 }
 
+mado_status intake_sync_blobs(struct intake_ctx *ctx, struct mado_err *err)
+{
+	return blob_batch_sync(&ctx->blobs, err);
+}
+
 void intake_ctx_free(struct intake_ctx *ctx)
 {
+	blob_batch_free(&ctx->blobs);
 	if (!ctx->own_addresses)
 		return;
 	for (size_t i = 0; i < ctx->n_own; i++)
@@ -300,8 +306,26 @@ static mado_status add_participants(struct intake_ctx *ctx, int64_t ticket,
 	return MADO_OK;
 }
 
+static bool attachment_kept(const struct intake_ctx *ctx, const struct mail_part *p)
+{
+	return p->len <= ctx->limits.max_attachment_bytes && !p->truncated;
+}
+
+/* Notes for attachments that will not be stored (before the message row
+ * is written, so that the notes are on it). */
+static void note_dropped_attachments(const struct intake_ctx *ctx, const struct mail_msg *m,
+                                     struct buf *notes)
+{
+	for (size_t i = 0; i < m->nparts; i++) {
+		const struct mail_part *p = &m->parts[i];
+		if (p->role == MAIL_PART_ATTACHMENT && !attachment_kept(ctx, p))
+			buf_printf(notes, "%sattachment \"%s\" (%zu bytes) not stored: over the limit of %zu bytes",
+			           notes->len ? "\n" : "", p->filename, p->len, ctx->limits.max_attachment_bytes);
+	}
+}
+
 static mado_status store_attachments(struct intake_ctx *ctx, const struct mail_msg *m, int64_t row,
-                                     struct buf *notes, struct mado_err *err)
+                                     struct mado_err *err)
 {
 	for (size_t i = 0; i < m->nparts; i++) {
 		const struct mail_part *p = &m->parts[i];
@@ -309,13 +333,10 @@ static mado_status store_attachments(struct intake_ctx *ctx, const struct mail_m
 			continue;
 		char sha[65];
 		blob_sha256_hex(p->data, p->len, sha);
-		bool keep = p->len <= ctx->limits.max_attachment_bytes && !p->truncated;
+		bool keep = attachment_kept(ctx, p);
 		mado_status st;
-		if (keep && (st = blob_put(ctx->blob_dir, sha, p->data, p->len, err)))
+		if (keep && (st = blob_put(ctx->blob_dir, sha, p->data, p->len, &ctx->blobs, err)))
 			return st;
-		if (!keep)
-			buf_printf(notes, "%sattachment \"%s\" (%zu bytes) not stored: over the limit of %zu bytes",
-			           notes->len ? "\n" : "", p->filename, p->len, ctx->limits.max_attachment_bytes);
 		struct store_attachment_new a = {
 			.message_row = row,
 			.sha256 = sha,
@@ -477,9 +498,9 @@ mado_status intake_message(struct intake_ctx *ctx, const char *raw, size_t len,
 	}
 
 	if (spool_path)
-		st = blob_put_link(ctx->blob_dir, sha, spool_path, raw, len, err);
+		st = blob_put_link(ctx->blob_dir, sha, spool_path, raw, len, &ctx->blobs, err);
 	else
-		st = blob_put(ctx->blob_dir, sha, raw, len, err);
+		st = blob_put(ctx->blob_dir, sha, raw, len, &ctx->blobs, err);
 	if (st)
 		goto out;
 
@@ -488,6 +509,7 @@ mado_status intake_message(struct intake_ctx *ctx, const char *raw, size_t len,
 	refs = refs_json(m);
 	if (m->notes && *m->notes)
 		buf_append_str(&notes, m->notes);
+	note_dropped_attachments(ctx, m, &notes);
 	int64_t row = 0;
 	struct store_message_new sm = {
 		.ticket_id = ticket,
@@ -513,20 +535,18 @@ mado_status intake_message(struct intake_ctx *ctx, const char *raw, size_t len,
 		.may_auto_answer = hy.may_auto_answer,
 		.spam_score = hy.spam_score,
 		.thread_reason = d.reason,
-		.parse_notes = "",
+		.parse_notes = notes.p ? notes.p : "",
 		.truncated = m->truncated,
 		.now = now,
 	};
 	if ((st = store_message_insert(ctx->store, &sm, &row, err)))
 		goto out;
-	if ((st = store_attachments(ctx, m, row, &notes, err)))
+	if ((st = store_attachments(ctx, m, row, err)))
 		goto out;
-	if (notes.len) {
-		/* notes grew while storing attachments: record them on the ticket */
-		if (ticket && (st = store_event_add(ctx->store, ticket, "system", "note", "parse", NULL,
-		                                    notes.p, now, err)))
-			goto out;
-	}
+	/* What the parser cut or dropped is visible on the ticket. */
+	if (notes.len && ticket &&
+	    (st = store_event_add(ctx->store, ticket, "system", "note", "parse", NULL, notes.p, now, err)))
+		goto out;
 	if (ticket) {
 		if (*m->message_id && (st = store_thread_add(ctx->store, m->message_id, ticket, err)))
 			goto out;
@@ -575,7 +595,7 @@ struct batch_item {
 static mado_status finish_batch(struct intake_ctx *ctx, const char *spool_dir,
                                 struct batch_item *items, size_t n, struct mado_err *err)
 {
-	mado_status st = blob_sync(ctx->blob_dir, err);
+	mado_status st = intake_sync_blobs(ctx, err);
 	if (!st)
 		st = store_commit(ctx->store, err);
 	if (st) {

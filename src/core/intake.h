@@ -17,6 +17,7 @@
 
 #include "mail/hygiene.h"
 #include "mail/mail.h"
+#include "store/blob.h"
 #include "store/store.h"
 #include "util/config.h"
 
@@ -27,6 +28,7 @@ struct intake_ctx {
 	const unsigned char *key;          /* THREAD_KEY_BYTES */
 	struct mail_limits limits;
 	struct hygiene_config hygiene;
+	struct blob_batch blobs;           /* blobs written since the last commit */
 	/* owned: parsed from cfg by intake_ctx_init */
 	char **own_addresses;
 	size_t n_own;
@@ -52,11 +54,14 @@ struct intake_result {
  * Store one message inside the current transaction. spool_path, when not
  * NULL, is a durable file with exactly these bytes (hard-linked into the
  * blob store instead of copied). Blobs are not synced here: the caller
- * calls blob_sync() before committing.
+ * calls intake_sync_blobs() before committing.
  */
 mado_status intake_message(struct intake_ctx *ctx, const char *raw, size_t len,
                            const char *spool_path, const char *source, time_t now,
                            struct intake_result *res, struct mado_err *err);
+
+/* Make the blobs written since the last call durable (before a commit). */
+mado_status intake_sync_blobs(struct intake_ctx *ctx, struct mado_err *err);
 
 struct drain_stats {
 	size_t processed, duplicates, quarantined, batches;

@@ -20,9 +20,11 @@
  * when it follows a sender cue ("from", "envelope-from", "Message-ID"...),
  * weak otherwise. The original sender (the bounce's To, the returned
  * message's From) is never a failed recipient. Failed recipients are the
- * strong addresses, else the weak ones, else the returned message's To.
- * Each recipient's status is the first enhanced status code in the lines
- * that follow it up to the next recipient.
+ * strong addresses, else the weak ones, else (when the returned message is
+ * itself a bounce, as gateways relay them) what that bounce says, else the
+ * returned message's To. RFC 3464 fields pasted into the text are read as
+ * a DSN. Each recipient's status is the first enhanced status code in the
+ * lines that follow it up to the next recipient.
  *
  * Rejected alternative: one decoder per vendor, as sisimai has. It reads
  * its corpus exactly but not the next vendor's wording; Mado must not
@@ -46,6 +48,7 @@
 #define MAX_RCPTS  200u           /* recipients kept per report */
 #define MAX_DIAG   480u           /* bytes of diagnostic kept per recipient */
 #define BLOCK_SPAN 40u            /* lines after a recipient searched for its status */
+#define MAX_PHRASE_SCAN (64u * 1024) /* bytes of notice searched for bounce wording */
 
 /* ------------------------------------------------------------------ */
 /* Small string helpers over length-carrying slices                    */
@@ -279,7 +282,8 @@ static bool next_addr(struct str s, size_t *pos, size_t *as, size_t *ae)
 			continue;
 		/* an address inside a URL ("http://user@host/") is not one */
 		size_t w = b;
-		while (w > 0 && !sp((unsigned char)s.p[w - 1]) && s.p[w - 1] != '<' && s.p[w - 1] != '"')
+		while (w > 0 && b - w < 256 && !sp((unsigned char)s.p[w - 1]) && s.p[w - 1] != '<' &&
+		       s.p[w - 1] != '"')
 			w--;
 		if (b - w >= 3 && memmem(s.p + w, b - w, "://", 3))
 			continue;
@@ -829,6 +833,7 @@ static const char *const subj_bounce[] = {
 	"could not send message", "mail could not", "message not delivered", "bounced mail",
 	"undeliverable mail", "permanent delivery", "delivery report", "mail failed",
 	"delivery status", "returned message", "failed mail", "message delivery",
+	"error sending your mail", "[bounce]",
 	/* Exchange and friends, localised */
 	"non remis", "non recapitabile", "unzustellbar", "nicht zustellbar", "onbestelbaar",
 	"no se puede entregar", "no entregado", "non consegnato", "olevererbart",
@@ -880,6 +885,7 @@ static const char *const body_bounce[] = {
 	"has been returned", "returned to the sender", "message you sent to", "mail you sent",
 	"has not been delivered", "has been delayed", "delivery attempts will continue",
 	"could not be delivered", "not be delivered", "failure reasons", "delivery failed",
+	"trouble delivering", "error sending your mail", "failed addresses follow",
 	"undeliverable", "delivery report", "mail system error", "can't be delivered",
 	"non-delivery", "ndr", "no such user", "user unknown", "unknown user",
 	"mailbox unavailable", "mailbox is full", "does not exist", "over quota",
@@ -990,7 +996,7 @@ static bool marker_line(struct str l)
 		return false;
 	struct str b = l;
 	size_t seps = 0;
-	while (b.len && strchr("-=_*#~+ \t", b.p[0])) {
+	while (b.len && strchr("-=_*#~+| \t", b.p[0])) {
 		if (b.p[0] != ' ' && b.p[0] != '\t')
 			seps++;
 		b.p++;
@@ -1087,11 +1093,26 @@ static struct str json_str(const char *p, const char *end, const char *key, cons
 		if (memcmp(q, key, kl) != 0 || (q[kl] != '"' && q[kl] != '\\') || q == p || (q[-1] != '"'))
 			continue;
 		const char *v = q + kl;
-		while (v < end && (*v == '"' || *v == '\\' || *v == ' ' || *v == ':'))
+		/* past the key's closing quote (escaped or not), the colon, spaces */
+		while (v < end && (*v == '"' || *v == '\\'))
 			v++;
+		while (v < end && (*v == ' ' || *v == ':' || *v == '\t'))
+			v++;
+		bool quoted = false;
+		if (v < end && *v == '\\' && v + 1 < end && v[1] == '"') {
+			v += 2;
+			quoted = true;
+		} else if (v < end && *v == '"') {
+			v++;
+			quoted = true;
+		}
 		const char *e = v;
-		while (e < end && *e != '"' && *e != '\\' && *e != ',' && *e != '}' && *e != ']')
-			e++;
+		if (quoted) /* a string: up to its closing quote (\" in the escaped form) */
+			while (e < end && *e != '"' && !(*e == '\\' && e + 1 < end && e[1] == '"'))
+				e++;
+		else        /* a bare value: number, true, null */
+			while (e < end && *e != ',' && *e != '}' && *e != ']' && !sp((unsigned char)*e))
+				e++;
 		if (after)
 			*after = e;
 		return str_make(v, (size_t)(e - v));
@@ -1167,15 +1188,17 @@ static bool ses_read(struct arena *a, struct str t, struct rlist *R, enum bounce
 				if (!addr_key) {
 					/* "recipients":["a@b","c@d"] */
 					size_t pos = 0, as, ae;
+					struct str resp = json_str(p, end, "smtpResponse", NULL);
+					char code[12];
+					const char *rs = bounce_find_status(resp.p, resp.len, code) ? arena_strdup(a, code)
+					                                                            : "2.0.0";
+					const char *rd = a_squeeze(a, resp.p, resp.len, MAX_DIAG);
 					while (next_addr(obj, &pos, &as, &ae)) {
 						const char *e2 = a_lower(a, obj.p + as, ae - as);
 						if (e2 && !rlist_find(R, e2) && rlist_add(R, e2, &r) == MADO_OK && r) {
-							struct str resp = json_str(p, end, "smtpResponse", NULL);
-							char code[12];
 							r->action = "delivered";
-							r->status = bounce_find_status(resp.p, resp.len, code)
-							            ? arena_strdup(a, code) : "2.0.0";
-							r->diagnostic = a_squeeze(a, resp.p, resp.len, MAX_DIAG);
+							r->status = rs ? rs : "";
+							r->diagnostic = rd ? rd : "";
 						}
 					}
 					break;
@@ -1185,21 +1208,23 @@ static bool ses_read(struct arena *a, struct str t, struct rlist *R, enum bounce
 					struct str stv = json_str(ob, cb, "status", NULL);
 					struct str dg = json_str(ob, cb, "diagnosticCode", NULL);
 					char code[12];
-					r->action = *verdict == BOUNCE_FEEDBACK ? "" :
-					            act.len ? a_lower(a, act.p, act.len) : "failed";
+					const char *act_l = act.len ? a_lower(a, act.p, act.len) : NULL;
+					r->action = *verdict == BOUNCE_FEEDBACK ? "" : act_l ? act_l : "failed";
 					if (stv.len && bounce_find_status(stv.p, stv.len, code))
 						r->status = arena_strdup(a, code);
 					else if (dg.len && bounce_find_status(dg.p, dg.len, code))
 						r->status = arena_strdup(a, code);
+					if (!r->status)
+						r->status = "";
 					dg = after_type(dg);
-					r->diagnostic = a_squeeze(a, dg.p, dg.len, MAX_DIAG);
+					const char *d = a_squeeze(a, dg.p, dg.len, MAX_DIAG);
+					r->diagnostic = d ? d : "";
 				}
 				cur = cb + 1;
 			}
 		}
 	}
 	/* original Message-ID: a "Message-ID" header entry or commonHeaders */
-	struct str mid = json_str(p, end, "messageId", NULL);
 	const char *after = NULL;
 	for (const char *s = p; s < end;) {
 		struct str nm = json_str(s, end, "name", &after);
@@ -1231,7 +1256,6 @@ static bool ses_read(struct arena *a, struct str t, struct rlist *R, enum bounce
 		if (cm)
 			*msgid = cm;
 	}
-	(void)mid;
 	return true;
 }
 
@@ -1244,6 +1268,7 @@ struct occ {
 	const char *email;
 	size_t line;
 	int ctx;
+	long rid; /* index in the recipient list, -1 if not reported */
 };
 
 /* Cue words before an address: the nearest one decides. */
@@ -1270,10 +1295,10 @@ static int nearest_cue(struct str before, int maxwords)
 		while (end > 0 && (sp((unsigned char)before.p[end - 1]) || strchr("<\"'(:;,[=", before.p[end - 1])))
 			end--;
 		size_t start = end;
-		while (start > 0 && !sp((unsigned char)before.p[start - 1]) &&
+		while (start > 0 && end - start < 64 && !sp((unsigned char)before.p[start - 1]) &&
 		       !strchr("<\"'(;,[=", before.p[start - 1]))
 			start--;
-		if (start == end)
+		if (start == end || end - start >= 64)
 			break;
 		struct str word = str_make(before.p + start, end - start);
 		/* trailing ':' of "To:" */
@@ -1454,7 +1479,7 @@ static mado_status collect_occ(struct arena *a, struct textform *t)
 			const char *e = a_lower(a, l.p + as, ae - as);
 			if (!e)
 				return MADO_ENOMEM;
-			t->occ[t->nocc++] = (struct occ){ e, i, ctx };
+			t->occ[t->nocc++] = (struct occ){ e, i, ctx, -1 };
 		}
 		if (!blank(l))
 			prev = i;
@@ -1474,63 +1499,81 @@ static mado_status collect_occ(struct arena *a, struct textform *t)
 
 /* Status and diagnostic of recipient r from the lines that follow each of
  * its occurrences, up to the next other recipient. */
-static void text_status(struct arena *a, const struct textform *t, struct bounce_recipient *r,
-                        int tier, const struct rlist *R)
+static void text_status(struct arena *a, const struct textform *t, const struct rlist *R, size_t ri,
+                        int tier)
 {
+	struct bounce_recipient *r = &R->v[ri];
 	char code[12];
 	size_t diag_from = t->L.n, diag_to = t->L.n;
+	size_t scanned = 0; /* lines before this one were searched already */
 	char cls = 0;
+	/* in a failure report, the 2xx lines of a transcript are noise */
+	bool fail = strcmp(r->action, "delivered") != 0;
 	for (size_t k = 0; k < t->nocc; k++) {
 		const struct occ *o = &t->occ[k];
-		if (strcmp(o->email, r->email) != 0 || o->ctx < tier)
+		if (o->rid != (long)ri || o->ctx < tier)
 			continue;
-		/* block end: next line holding another reported recipient */
-		size_t end = o->line + 1;
-		for (; end < t->cut && end < o->line + BLOCK_SPAN; end++) {
-			bool other = false;
-			for (size_t q = k + 1; q < t->nocc && t->occ[q].line <= end; q++)
-				if (t->occ[q].line == end && strcmp(t->occ[q].email, r->email) != 0 &&
-				    rlist_find(R, t->occ[q].email))
-					other = true;
-			if (other)
+		/* block end: the next line naming another reported recipient */
+		size_t end = o->line + BLOCK_SPAN;
+		if (end > t->cut)
+			end = t->cut;
+		for (size_t q = k + 1; q < t->nocc && t->occ[q].line < end; q++)
+			if (t->occ[q].rid >= 0 && t->occ[q].rid != (long)ri && t->occ[q].line > o->line) {
+				end = t->occ[q].line;
 				break;
-		}
-		for (size_t i = o->line; i < end; i++) {
+			}
+		size_t from = o->line > scanned ? o->line : scanned;
+		for (size_t i = from; i < end; i++) {
 			struct str l = t->L.v[i];
-			/* in a failure report, the 2xx lines of a transcript are noise */
-			bool fail = strcmp(r->action, "delivered") != 0;
 			if (!*r->status && find_status_best2(l.p, l.len, code, NULL, fail))
 				r->status = arena_strdup(a, code);
 			if (!cls)
 				find_reply_code2(l, &cls, fail);
 		}
+		if (end > scanned)
+			scanned = end;
 		if (diag_from == t->L.n) {
 			diag_from = o->line;
-			diag_to = end;
+			diag_to = end > o->line ? end : o->line + 1;
 		}
-		if (*r->status)
+		if (r->status && *r->status)
 			break;
 	}
+	if (!r->status)
+		r->status = "";
 	if (!*r->status && cls) {
 		char g[6] = { cls, '.', '0', '.', '0', 0 };
 		r->status = arena_strdup(a, g);
 	}
-	if (diag_from < diag_to) {
+	if (diag_from < diag_to && diag_to <= t->L.n) {
 		/* the block, minus blank lines, squeezed */
 		struct buf b;
-		buf_init(&b, 4 * MAX_DIAG);
-		for (size_t i = diag_from; i < diag_to; i++) {
+		buf_init(&b, 0);
+		for (size_t i = diag_from; i < diag_to && b.len < 2 * MAX_DIAG; i++) {
 			struct str l = s_trim(t->L.v[i]);
 			if (!l.len)
 				continue;
-			if (b.len && buf_append_char(&b, ' '))
-				break;
-			if (buf_append(&b, l.p, l.len))
+			if (l.len > 2 * MAX_DIAG)
+				l.len = 2 * MAX_DIAG;
+			if ((b.len && buf_append_char(&b, ' ')) || buf_append(&b, l.p, l.len))
 				break;
 		}
 		const char *d = a_squeeze(a, b.p ? b.p : "", b.len, MAX_DIAG);
 		r->diagnostic = d ? d : "";
 		buf_free(&b);
+	}
+}
+
+/* occ[k].rid = index of its address in R, or -1. */
+static void mark_occ(struct textform *t, const struct rlist *R)
+{
+	for (size_t k = 0; k < t->nocc; k++) {
+		t->occ[k].rid = -1;
+		for (size_t i = 0; i < R->n; i++)
+			if (strcmp(R->v[i].email, t->occ[k].email) == 0) {
+				t->occ[k].rid = (long)i;
+				break;
+			}
 	}
 }
 
@@ -1670,14 +1713,18 @@ static bool null_return_path(const struct mail_msg *m)
 }
 
 /* Subject without reply/forward prefixes; *fwd set if one was "Fwd". */
-static struct str subject_core(const char *subject, bool *fwd)
+static struct str subject_core(const char *subject, bool *fwd, bool *reply)
 {
 	struct str s = s_trim(str_from_cstr(subject));
 	*fwd = false;
+	*reply = false;
 	for (int k = 0; k < 4; k++) {
 		if (str_istarts(s, "fwd:") || str_istarts(s, "fw:") || str_istarts(s, "転送:")) {
 			*fwd = true;
-		} else if (!str_istarts(s, "re:")) {
+		} else if (str_istarts(s, "re:") || str_istarts(s, "aw:") || str_istarts(s, "sv:")) {
+			if (k == 0)
+				*reply = true; /* the outermost prefix: someone answering */
+		} else {
 			break;
 		}
 		const char *c = memchr(s.p, ':', s.len);
@@ -1724,7 +1771,99 @@ static mado_status feedback_read(const struct mail_msg *m, struct bounce_report 
 	return st;
 }
 
+static mado_status analyze(const struct mail_msg *m, struct bounce_report *out, unsigned depth);
+
+/* Microsoft's JMRP complaint: the complained-about message attached, with
+ * X-HmXmrOriginalRecipient, or under the Subject "complaint about message
+ * from <IP address>" (a customer's "Complaint about message from your
+ * agent" is a person). */
+static bool jmrp(const struct mail_msg *m, struct str subj, struct str rh)
+{
+	if (!find_part(m, "message/rfc822") || !rh.len)
+		return false;
+	if (block_field(rh, "X-HmXmrOriginalRecipient").len)
+		return true;
+	size_t at = str_ifind(subj, "complaint about message from ");
+	if (at == (size_t)-1)
+		return false;
+	struct str ip = s_trim(str_make(subj.p + at + 29, subj.len - at - 29));
+	if (ip.len < 3)
+		return false;
+	for (size_t i = 0; i < ip.len; i++)
+		if (!isxdigit((unsigned char)ip.p[i]) && ip.p[i] != '.' && ip.p[i] != ':')
+			return false;
+	return true;
+}
+
 mado_status bounce_analyze(const struct mail_msg *m, struct bounce_report *out)
+{
+	return analyze(m, out, 0);
+}
+
+/* A bounce that wraps a bounce (gateways such as Trend Micro's relay the
+ * DSN they received as an attachment of their own notice): when the
+ * attached message is itself a report, read it and keep what it says,
+ * copied into m's arena. *used is set when it gave recipients. */
+static mado_status nested_report(const struct mail_msg *m, struct str rh, unsigned depth,
+                                 struct rlist *R, struct bounce_report *out, const char **orig_id,
+                                 bool *used)
+{
+	*used = false;
+	if (depth >= 1 || !rh.len)
+		return MADO_OK;
+	struct str from = block_field(rh, "From");
+	struct str ct = block_field(rh, "Content-Type");
+	struct str subj = block_field(rh, "Subject");
+	bool looks = s_has(ct, "delivery-status") || s_has(from, "mailer-daemon") ||
+	             s_has(from, "postmaster") || s_has(from, "mail delivery") ||
+	             (subj.len && s_has_any(subj, subj_bounce));
+	const struct mail_part *p = find_part(m, "message/rfc822");
+	if (!looks || !p || !p->len)
+		return MADO_OK;
+	struct mail_limits lim;
+	mail_limits_default(&lim);
+	struct mail_msg *sub = NULL;
+	struct mado_err err;
+	if (mail_parse((const char *)p->data, p->len, &lim, &sub, &err) != MADO_OK || !sub)
+		return MADO_OK; /* unreadable: not an error of ours */
+	struct bounce_report in;
+	mado_status st = analyze(sub, &in, depth + 1);
+	if (st == MADO_OK && in.nrecipients &&
+	    (in.verdict == BOUNCE_FAILED || in.verdict == BOUNCE_DELAYED || in.verdict == BOUNCE_DELIVERED)) {
+		struct arena *a = m->arena;
+		for (size_t i = 0; i < in.nrecipients && st == MADO_OK; i++) {
+			const struct bounce_recipient *x = &in.recipients[i];
+			const char *email = arena_strdup(a, x->email);
+			struct bounce_recipient *r = NULL;
+			if (!email) {
+				st = MADO_ENOMEM;
+				break;
+			}
+			if (rlist_find(R, email))
+				continue;
+			st = rlist_add(R, email, &r);
+			if (r) {
+				r->status = arena_strdup(a, x->status);
+				r->action = arena_strdup(a, x->action);
+				r->diagnostic = arena_strdup(a, x->diagnostic);
+				if (!r->status || !r->action || !r->diagnostic)
+					st = MADO_ENOMEM;
+			}
+		}
+		if (st == MADO_OK) {
+			out->verdict = in.verdict;
+			out->standard = in.standard;
+			out->form = strcmp(in.form, "dsn") == 0 ? "nested-dsn" : "nested-text";
+			if (*in.original_message_id)
+				*orig_id = arena_strdup(a, in.original_message_id);
+			*used = true;
+		}
+	}
+	mail_msg_free(sub);
+	return st;
+}
+
+static mado_status analyze(const struct mail_msg *m, struct bounce_report *out, unsigned depth)
 {
 	struct arena *a = m->arena;
 	memset(out, 0, sizeof *out);
@@ -1815,15 +1954,20 @@ mado_status bounce_analyze(const struct mail_msg *m, struct bounce_report *out)
 
 	/* 4. Text forms */
 	{
-		bool fwd = false;
-		struct str subj = subject_core(m->subject, &fwd);
+		bool fwd = false, reply = false;
+		struct str subj = subject_core(m->subject, &fwd, &reply);
 		bool sys = from_is_system(m);
 		bool noreply = from_is_noreply(m);
 		bool nullrp = null_return_path(m);
-		bool s_bounce = s_has_any(subj, subj_bounce);
+		/* "RE: Undeliverable: ..." from a person is someone asking about a
+		 * bounce, not one */
+		bool s_bounce = s_has_any(subj, subj_bounce) && !(reply && !sys && !nullrp);
+		bool forwarded = fwd && !sys && !nullrp;
 		const struct mail_header *xf = mail_header_find(m, "X-Failed-Recipients");
 		struct str notice = t.cut < t.L.n ? str_make(text, (size_t)(t.L.v[t.cut].p - text))
 		                                  : str_make(text, tlen < MAX_SCAN ? tlen : MAX_SCAN);
+		if (notice.len > MAX_PHRASE_SCAN)
+			notice.len = MAX_PHRASE_SCAN; /* bounce wording sits at the top */
 		bool b_any = s_has_any(notice, body_bounce);
 		bool b_strong = s_has_any(notice, body_bounce_strong);
 		bool returned = t.cut < t.L.n || find_part(m, "message/rfc822") ||
@@ -1832,8 +1976,7 @@ mado_status bounce_analyze(const struct mail_msg *m, struct bounce_report *out)
 		bool dsn_type = strcmp(rt, "delivery-status") == 0;
 		/* Microsoft's JMRP complaint: a forwarded message with X-HmXmrOriginalRecipient */
 		struct str rh0 = returned_headers(m, &t);
-		if (s_has(subj, "complaint about message from") ||
-		    (rh0.len && block_field(rh0, "X-HmXmrOriginalRecipient").len)) {
+		if (jmrp(m, subj, rh0)) {
 			out->verdict = BOUNCE_FEEDBACK;
 			out->form = "jmrp";
 			out->feedback_type = "abuse";
@@ -1887,7 +2030,7 @@ mado_status bounce_analyze(const struct mail_msg *m, struct bounce_report *out)
 		if (tn) {
 			R.v = tv;
 			R.n = R.cap = tn;
-			out->form = "text-dsn";
+			out->form = forwarded ? "forwarded-dsn" : "text-dsn";
 			ev(&e, "delivery status fields in the text");
 			goto verdict_from_actions;
 		}
@@ -1933,6 +2076,17 @@ mado_status bounce_analyze(const struct mail_msg *m, struct bounce_report *out)
 			}
 			if (R.n)
 				tier = pass;
+		}
+		if (R.n == 0) {
+			/* nothing named in the notice, and the returned message is a
+			 * bounce itself: read that one */
+			bool used = false;
+			if ((st = nested_report(m, rh, depth, &R, out, &orig_id, &used)))
+				goto out;
+			if (used) {
+				ev(&e, "the returned message is itself a bounce: read it");
+				goto finish;
+			}
 		}
 		if (R.n == 0 && rh.len) {
 			/* nothing named in the notice: the returned message's To */
@@ -1989,19 +2143,29 @@ mado_status bounce_analyze(const struct mail_msg *m, struct bounce_report *out)
 				}
 			}
 		}
+		mark_occ(&t, &R);
+		size_t own_codes = 0;
 		for (size_t i = 0; i < R.n; i++) {
 			struct bounce_recipient *r = &R.v[i];
 			r->action = action;
-			text_status(a, &t, r, tier, &R);
-			if ((!*r->status || status_generic(r->status)) && have_common &&
-			    (!several || R.n == 1) &&
+			r->status = "";
+			text_status(a, &t, &R, i, tier);
+			if (*r->status && !status_generic(r->status))
+				own_codes++;
+		}
+		/* A code stated once for the whole notice belongs to every
+		 * recipient only when none has a code of its own (or there is one
+		 * recipient): "a: Unrouteable address" must not borrow b's 5.3.4. */
+		for (size_t i = 0; i < R.n && have_common && (R.n == 1 || (!several && !own_codes)); i++) {
+			struct bounce_recipient *r = &R.v[i];
+			if ((!*r->status || status_generic(r->status)) &&
 			    (!*r->status || r->status[0] == common[0]))
 				r->status = arena_strdup(a, common);
 			if (!r->status)
 				r->status = "";
 		}
 		out->verdict = strcmp(action, "delayed") == 0 ? BOUNCE_DELAYED : BOUNCE_FAILED;
-		out->form = "text";
+		out->form = forwarded ? "forwarded-text" : "text";
 		if (delay && !gaveup)
 			ev(&e, "delay notice");
 		goto finish;
@@ -2015,11 +2179,14 @@ verdict_from_actions:
 			struct bounce_recipient *r = &R.v[i];
 			if ((!*r->status || status_generic(r->status)) && t.cut) {
 				/* no code, or only x.0.0: the human-readable part may say more */
-				if (!t.occ && (st = collect_occ(a, &t)))
-					goto out;
+				if (!t.occ) {
+					if ((st = collect_occ(a, &t)))
+						goto out;
+					mark_occ(&t, &R);
+				}
 				const char *old_status = r->status, *old_diag = r->diagnostic;
 				r->status = "";
-				text_status(a, &t, r, CTX_WEAK, &R);
+				text_status(a, &t, &R, i, CTX_WEAK);
 				if (!*r->status || status_generic(r->status) ||
 				    (*old_status && old_status[0] != r->status[0]))
 					r->status = old_status;

@@ -355,6 +355,21 @@ static void check_loop(const struct mail_msg *m, const struct hygiene_config *cf
 /* ------------------------------------------------------------------ */
 /* System senders                                                      */
 
+/* "<MAILER-DAEMON@host>", "MAILER-DAEMON", "<postmaster@host>" */
+static bool return_path_is_system(struct str v)
+{
+	char addr[128];
+	size_t k = 0;
+	for (size_t i = 0; i < v.len && k + 1 < sizeof addr; i++) {
+		char c = v.p[i];
+		if (c == '<' || c == '>' || c == ' ' || c == '\t')
+			continue;
+		addr[k++] = c;
+	}
+	addr[k] = '\0';
+	return k > 0 && bounce_is_system_address(addr);
+}
+
 static void check_system(const struct mail_msg *m, unsigned *flags, struct why *w)
 {
 	const struct mail_header *rp = mail_header_find(m, "Return-Path");
@@ -363,8 +378,7 @@ static void check_system(const struct mail_msg *m, unsigned *flags, struct why *
 		if (v.len == 0 || str_ieq_cstr(v, "<>") || str_ieq_cstr(v, "< >")) {
 			why(w, "null Return-Path <>");
 			*flags |= HYG_SYSTEM_SENDER;
-		} else if (bounce_is_system_address(str_ieq_cstr(v, "<MAILER-DAEMON>") ? "mailer-daemon" :
-		                                    rp->raw)) {
+		} else if (return_path_is_system(v)) {
 			why(w, "Return-Path is a mail system address");
 			*flags |= HYG_SYSTEM_SENDER;
 		}

@@ -285,8 +285,16 @@ static const char *part_raw_header(GMimeObject *o, const char *name)
 	GMimeHeaderList *hl = g_mime_object_get_header_list(o);
 	if (!hl)
 		return NULL;
-	GMimeHeader *h = g_mime_header_list_get_header(hl, name);
-	return h ? g_mime_header_get_raw_value(h) : NULL;
+	/* The last field of that name: GMime applies each Content-Type in
+	 * turn, so the last one is what built the tree. */
+	const char *v = NULL;
+	int n = g_mime_header_list_get_count(hl);
+	for (int i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		if (g_ascii_strcasecmp(g_mime_header_get_name(h), name) == 0)
+			v = g_mime_header_get_raw_value(h);
+	}
+	return v;
 }
 
 /* A name safe to store and offer for download: no directories, no control
@@ -621,6 +629,39 @@ static char *normalize_cr(const char *raw, size_t len)
 	return copy;
 }
 
+/* A multipart Content-Type with ";" missing before boundary= ("multipart/
+ * mixed<fold>boundary=x") gives GMime no boundary and so no parts, while
+ * header.c reads the parameter. Append a repaired field at the end of the
+ * header block (GMime takes the last Content-Type). */
+static bool repair_boundary(struct mail_msg *m, const char *src, size_t len, size_t body_off,
+                            char **out, size_t *outlen)
+{
+	const char *ct = NULL;
+	for (size_t k = 0; k < m->nheaders; k++)
+		if (strcasecmp(m->headers[k].name, "Content-Type") == 0)
+			ct = m->headers[k].raw;
+	if (!ct || strchr(ct, ';') || body_off == 0 || body_off > len)
+		return false;
+	const char *tok = header_value_token(m->arena, ct, strlen(ct));
+	const char *bnd = header_param_get(m->arena, ct, strlen(ct), "boundary");
+	if (!tok || strncmp(tok, "multipart/", 10) != 0 || !bnd || !*bnd)
+		return false;
+	size_t at = body_off - 1;           /* the blank line's LF */
+	bool crlf = at > 0 && src[at - 1] == '\r';
+	if (crlf)
+		at--;
+	struct buf f;
+	buf_init(&f, 0);
+	buf_append(&f, src, at);
+	buf_printf(&f, "Content-Type: %s; boundary=\"%s\"%s", tok, bnd, crlf ? "\r\n" : "\n");
+	buf_append(&f, src + at, len - at);
+	*out = g_malloc(f.len ? f.len : 1);
+	memcpy(*out, f.p, f.len);
+	*outlen = f.len;
+	buf_free(&f);
+	return true;
+}
+
 mado_status mail_parse(const char *raw, size_t len, const struct mail_limits *lim,
                        struct mail_msg **out, struct mado_err *err)
 {
@@ -649,10 +690,13 @@ mado_status mail_parse(const char *raw, size_t len, const struct mail_limits *li
 
 	char *norm = normalize_cr(raw, len);
 	const char *src = norm ? norm : raw;
-	split_headers(&c, src, len);
+	size_t body_off = split_headers(&c, src, len);
 	read_envelope(m);
 
-	GMimeStream *stream = g_mime_stream_mem_new_with_buffer(src, len);
+	char *fixed = NULL;
+	size_t glen = len;
+	const char *gsrc = repair_boundary(m, src, len, body_off, &fixed, &glen) ? fixed : src;
+	GMimeStream *stream = g_mime_stream_mem_new_with_buffer(gsrc, glen);
 	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	GMimeParserOptions *po = g_mime_parser_options_new();
@@ -670,10 +714,18 @@ mado_status mail_parse(const char *raw, size_t len, const struct mail_limits *li
 		if (body)
 			walk(&c, body, 0, false, &t, &h);
 		g_object_unref(msg);
-	} else {
-		note(&c, "MIME structure unreadable; body kept as plain text");
+	}
+	if (!msg || (!c.text.len && !c.html_raw && !c.nparts && body_off < len)) {
+		/* GMime found no structure (no header block, garbage): the bytes
+		 * after the headers are the text, so nothing the sender wrote is lost. */
+		if (!msg)
+			note(&c, "MIME structure unreadable; body kept as plain text");
+		size_t n = 0;
+		const char *t = to_utf8(&c, NULL, (const unsigned char *)src + body_off, len - body_off, 0, &n);
+		buf_append(&c.text, t, n);
 	}
 	g_free(norm);
+	g_free(fixed);
 
 	m->parts = c.parts;
 	m->nparts = c.nparts;

@@ -545,22 +545,28 @@ static const char *const css_props[] = {
 	"letter-spacing", "word-spacing", "line-height", "vertical-align",
 	"white-space", "word-break", "word-wrap", "overflow-wrap",
 	"width", "height", "min-width", "max-width", "min-height", "max-height",
-	"margin", "padding", "border", "border-collapse", "border-spacing",
+	"margin", "margin-top", "margin-right", "margin-bottom", "margin-left",
+	"padding", "padding-top", "padding-right", "padding-bottom", "padding-left",
+	"border", "border-top", "border-right", "border-bottom", "border-left",
+	"border-color", "border-style", "border-width",
+	"border-top-color", "border-top-style", "border-top-width",
+	"border-right-color", "border-right-style", "border-right-width",
+	"border-bottom-color", "border-bottom-style", "border-bottom-width",
+	"border-left-color", "border-left-style", "border-left-width",
+	"border-radius", "border-top-left-radius", "border-top-right-radius",
+	"border-bottom-left-radius", "border-bottom-right-radius",
+	"border-collapse", "border-spacing",
 	"list-style", "list-style-type", "list-style-position",
 	"table-layout", "caption-side", "empty-cells", "float", "clear",
 	"direction",
 };
 
-/* prop is already known to be [a-z-]+ */
 static bool css_prop_ok(struct str p)
 {
 	for (size_t i = 0; i < sizeof css_props / sizeof *css_props; i++)
 		if (str_ieq_cstr(p, css_props[i]))
 			return true;
-	/* margin-top, padding-left, border-top-color, border-radius... */
-	return (str_istarts(p, "margin-") && p.len > 7) ||
-	       (str_istarts(p, "padding-") && p.len > 8) ||
-	       (str_istarts(p, "border-") && p.len > 7);
+	return false;
 }
 
 static bool css_func_ok(const char *p, size_t end)
@@ -1201,7 +1207,8 @@ static mado_status txt_link_end(struct txt *t, const struct frame *f)
 		return MADO_OK;
 	if ((st = url_clean(href->value, &t->url, &k)))
 		return st;
-	struct str text = str_make(t->raw.p + f->mark, t->raw.len - f->mark);
+	struct str text = t->raw.p ? str_make(t->raw.p + f->mark, t->raw.len - f->mark)
+	                           : STR_LIT("");
 	if (same_link(text, str_make(t->url.p, t->url.len)))
 		return MADO_OK;
 	if (text.len)

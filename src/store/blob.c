@@ -1,7 +1,8 @@
 /*
  * Blob store. A blob that exists is never rewritten: same name, same bytes.
  * Writes go through a unique temporary name and rename, so a crash never
- * leaves a partial blob under a real name.
+ * leaves a partial blob under a real name; the batch's fsyncs make them
+ * durable before the commit that refers to them.
  */
 #include "store/blob.h"
 
@@ -9,11 +10,79 @@
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/buf.h"
 #include "util/fsio.h"
+
+void blob_batch_init(struct blob_batch *b)
+{
+	memset(b, 0, sizeof *b);
+}
+
+static void free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+}
+
+void blob_batch_free(struct blob_batch *b)
+{
+	free_list(b->files, b->nfiles);
+	free_list(b->dirs, b->ndirs);
+	free(b->files);
+	free(b->dirs);
+	blob_batch_init(b);
+}
+
+static mado_status remember(char ***v, size_t *n, size_t *cap, const char *path, bool unique)
+{
+	if (unique)
+		for (size_t i = 0; i < *n; i++)
+			if (strcmp((*v)[i], path) == 0)
+				return MADO_OK;
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		char **nv = realloc(*v, nc * sizeof *nv);
+		if (!nv)
+			return MADO_ENOMEM;
+		*v = nv;
+		*cap = nc;
+	}
+	if (!((*v)[*n] = strdup(path)))
+		return MADO_ENOMEM;
+	(*n)++;
+	return MADO_OK;
+}
+
+static mado_status fsync_path(const char *path, int flags, struct mado_err *err)
+{
+	int fd = open(path, flags | O_CLOEXEC);
+	if (fd < 0)
+		return mado_fail(err, fsio_status(errno), "open %s: %s", path, strerror(errno));
+	int rc = fsync(fd);
+	int e = errno;
+	close(fd);
+	if (rc != 0)
+		return mado_fail(err, MADO_ETEMP, "fsync %s: %s", path, strerror(e));
+	return MADO_OK;
+}
+
+mado_status blob_batch_sync(struct blob_batch *b, struct mado_err *err)
+{
+	mado_status st = MADO_OK;
+	for (size_t i = 0; i < b->nfiles && !st; i++)
+		st = fsync_path(b->files[i], O_RDONLY, err);
+	for (size_t i = 0; i < b->ndirs && !st; i++)
+		st = fsync_path(b->dirs[i], O_RDONLY | O_DIRECTORY, err);
+	free_list(b->files, b->nfiles);
+	free_list(b->dirs, b->ndirs);
+	b->nfiles = b->ndirs = 0;
+	return st;
+}
 
 void blob_sha256_hex(const void *data, size_t len, char hex[65])
 {
@@ -27,53 +96,54 @@ void blob_path(const char *root, const char *sha_hex, char *out, size_t outsz)
 	snprintf(out, outsz, "%s/%.2s/%s", root, sha_hex, sha_hex);
 }
 
-static mado_status ensure_dir(const char *root, const char *sha_hex, struct mado_err *err)
+/* Make ROOT/ab; a new one is itself a new entry of ROOT. */
+static mado_status ensure_dir(const char *root, const char *sha_hex, struct blob_batch *batch,
+                              char *dir, size_t dirsz, struct mado_err *err)
 {
-	char d[4096];
-	snprintf(d, sizeof d, "%s/%.2s", root, sha_hex);
-	if (mkdir(d, 0750) == 0 || errno == EEXIST)
+	snprintf(dir, dirsz, "%s/%.2s", root, sha_hex);
+	if (mkdir(dir, 0750) == 0)
+		return remember(&batch->dirs, &batch->ndirs, &batch->capdirs, root, true);
+	if (errno == EEXIST)
 		return MADO_OK;
-	return fsio_mkdir_p(d, 0750, err);
+	return mado_fail(err, fsio_status(errno), "mkdir %s: %s", dir, strerror(errno));
 }
 
 mado_status blob_put(const char *root, const char *sha_hex, const void *data, size_t len,
-                     struct mado_err *err)
+                     struct blob_batch *batch, struct mado_err *err)
 {
-	char fin[4096], tmp[4200];
+	char fin[4096], tmp[4200], dir[4096];
 	blob_path(root, sha_hex, fin, sizeof fin);
 	if (access(fin, F_OK) == 0)
 		return MADO_OK;
-	mado_status st = ensure_dir(root, sha_hex, err);
+	mado_status st = ensure_dir(root, sha_hex, batch, dir, sizeof dir, err);
 	if (st)
 		return st;
 	snprintf(tmp, sizeof tmp, "%s.tmp.%d.%08x", fin, (int)getpid(), randombytes_random());
-	return fsio_write_atomic(tmp, fin, data, len, false, err);
+	if ((st = fsio_write_atomic(tmp, fin, data, len, false, err)))
+		return st;
+	if ((st = remember(&batch->files, &batch->nfiles, &batch->capfiles, fin, false)) ||
+	    (st = remember(&batch->dirs, &batch->ndirs, &batch->capdirs, dir, true)))
+		return mado_fail(err, st, "out of memory");
+	return MADO_OK;
 }
 
 mado_status blob_put_link(const char *root, const char *sha_hex, const char *src_path,
-                          const void *data, size_t len, struct mado_err *err)
+                          const void *data, size_t len, struct blob_batch *batch,
+                          struct mado_err *err)
 {
-	char fin[4096];
+	char fin[4096], dir[4096];
 	blob_path(root, sha_hex, fin, sizeof fin);
 	if (access(fin, F_OK) == 0)
 		return MADO_OK;
-	mado_status st = ensure_dir(root, sha_hex, err);
+	mado_status st = ensure_dir(root, sha_hex, batch, dir, sizeof dir, err);
 	if (st)
 		return st;
-	if (link(src_path, fin) == 0 || errno == EEXIST)
+	if (link(src_path, fin) == 0) {
+		if ((st = remember(&batch->dirs, &batch->ndirs, &batch->capdirs, dir, true)))
+			return mado_fail(err, st, "out of memory");
 		return MADO_OK;
-	return blob_put(root, sha_hex, data, len, err);
-}
-
-mado_status blob_sync(const char *root, struct mado_err *err)
-{
-	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return mado_fail(err, fsio_status(errno), "open %s: %s", root, strerror(errno));
-	int rc = syncfs(fd);
-	int e = errno;
-	close(fd);
-	if (rc != 0)
-		return mado_fail(err, MADO_ETEMP, "syncfs %s: %s", root, strerror(e));
-	return MADO_OK;
+	}
+	if (errno == EEXIST)
+		return MADO_OK;
+	return blob_put(root, sha_hex, data, len, batch, err);
 }

@@ -1,9 +1,13 @@
 /*
  * Content-addressed blob store: raw messages and attachments live in
  * ROOT/ab/abcdef… named by the SHA-256 of their bytes, so identical content
- * is stored once. Blobs are written without fsync; the writer calls
- * blob_sync() once per batch before the database commit that refers to
- * them (one syncfs instead of an fsync per file).
+ * is stored once.
+ *
+ * Blobs are written without fsync and remembered in a struct blob_batch;
+ * the writer calls blob_batch_sync() once per batch, before the database
+ * commit that refers to them: every new file and every directory that got
+ * a new entry is fsynced then. (syncfs would be one call, but it waits for
+ * every dirty page of the filesystem, whoever wrote it.)
  */
 #ifndef MADO_STORE_BLOB_H
 #define MADO_STORE_BLOB_H
@@ -11,6 +15,18 @@
 #include <stddef.h>
 
 #include "util/status.h"
+
+struct blob_batch {
+	char **files;   /* new blob files to fsync (owned) */
+	size_t nfiles, capfiles;
+	char **dirs;    /* directories that got new entries (owned) */
+	size_t ndirs, capdirs;
+};
+
+void blob_batch_init(struct blob_batch *b);
+void blob_batch_free(struct blob_batch *b);
+/* fsync everything recorded, then forget it. */
+mado_status blob_batch_sync(struct blob_batch *b, struct mado_err *err);
 
 /* Hex SHA-256 (65 bytes with NUL) of data. */
 void blob_sha256_hex(const void *data, size_t len, char hex[65]);
@@ -20,14 +36,12 @@ void blob_path(const char *root, const char *sha_hex, char *out, size_t outsz);
 
 /* Store data under its hash (given); no-op when the blob exists. */
 mado_status blob_put(const char *root, const char *sha_hex, const void *data, size_t len,
-                     struct mado_err *err);
+                     struct blob_batch *batch, struct mado_err *err);
 
-/* Store an existing file (e.g. a spool file) under its hash by hard link,
- * falling back to a copy of data when linking is impossible. */
+/* Store an existing durable file (a spool file) under its hash by hard
+ * link — only the directory entry is new — falling back to a copy. */
 mado_status blob_put_link(const char *root, const char *sha_hex, const char *src_path,
-                          const void *data, size_t len, struct mado_err *err);
-
-/* Make every blob written so far durable (syncfs of the store's filesystem). */
-mado_status blob_sync(const char *root, struct mado_err *err);
+                          const void *data, size_t len, struct blob_batch *batch,
+                          struct mado_err *err);
 
 #endif

@@ -32,6 +32,8 @@ struct tcase {
 	const char *rcpt0;       /* first recipient, or NULL */
 	const char *status0;     /* its status, or NULL */
 	const char *msgid;       /* original_message_id, or NULL */
+	const char *form;        /* report_form, or NULL */
+	const char *status1;     /* second recipient's status, or NULL */
 };
 
 #define H_PERSON "From: Hanako Yamada <hanako@customer.example>\nTo: support@mado.example\n" \
@@ -42,6 +44,8 @@ struct tcase {
 	"Message-ID: <ack-42@mado.example>\nFrom: Support <support@mado.example>\n" \
 	"To: kijitora@remote.example\nSubject: Re: your ticket\nDate: Mon, 3 Jun 2024 09:59:00 +0900\n\nHello\n"
 
+/* Rows leave the optional trailing fields (form, status1) out: NULL. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const struct tcase cases[] = {
 	/* ---------------- persons ---------------- */
 	{ "plain customer mail", CFG_DEFAULT,
@@ -306,6 +310,57 @@ static const struct tcase cases[] = {
 	  "> 550 5.1.1 <kijitora@remote.example>... User unknown\n",
 	  "bounce", 0, HYG_BOUNCE, 0, 1, "kijitora@remote.example", "5.1.1", NULL },
 
+	{ "a person answering an NDR (quoted) asks about it: not a bounce", CFG_DEFAULT,
+	  H_PERSON "Subject: RE: Undeliverable: your invoice 123\n\n"
+	  "I got this when I replied to your invoice, can you check?\n\n"
+	  "> Delivery has failed to these recipients or groups:\n>\n> billing@mado.example\n"
+	  "> The email address you entered couldn't be found.\n",
+	  "normal", 1, 0, HYG_BOUNCE, 0, NULL, NULL, NULL },
+	{ "Exim: one recipient without a code does not borrow the other's", CFG_DEFAULT,
+	  "Return-path: <>\nFrom: Mail Delivery System <Mailer-Daemon@smtp.remote.example>\n"
+	  "To: support@mado.example\nSubject: Mail delivery failed: returning message to sender\n\n"
+	  "This message was created automatically by mail delivery software.\n\n"
+	  "A message that you sent could not be delivered to one or more of its\n"
+	  "recipients. This is a permanent error. The following address(es) failed:\n\n"
+	  "  nobody@nowhere.example\n    Unrouteable address\n"
+	  "  kuro@remote.example\n    SMTP error from remote mail server after end of data:\n"
+	  "    552 5.3.4 Message size exceeds fixed maximum message size\n\n"
+	  "------ This is a copy of the message's headers. ------\n\n"
+	  "Return-path: <support@mado.example>\nMessage-ID: <ack-10@mado.example>\n"
+	  "From: Support <support@mado.example>\nTo: nobody@nowhere.example, kuro@remote.example\n",
+	  "bounce", 0, HYG_BOUNCE, 0, 2, "nobody@nowhere.example", "", "ack-10@mado.example", "text", "5.3.4" },
+	{ "Office 365 text NDR", CFG_DEFAULT,
+	  "From: Microsoft Outlook <postmaster@outlook.example>\nTo: support@mado.example\n"
+	  "Subject: Undeliverable: Re: ticket 55\n\n"
+	  "Delivery has failed to these recipients or groups:\n\n"
+	  "Kijitora (kijitora@remote.example)<mailto:kijitora@remote.example>\n"
+	  "The email address you entered couldn't be found.\n\n"
+	  "Diagnostic information for administrators:\n\nGenerating server: mx.outlook.example\n\n"
+	  "kijitora@remote.example\nRemote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound'\n\n"
+	  "Original message headers:\n\nReceived: from mado.example\nMessage-ID: <ack-11@mado.example>\n"
+	  "Subject: Re: ticket 55\nFrom: support@mado.example\nTo: kijitora@remote.example\n",
+	  "bounce", 0, HYG_BOUNCE, 0, 1, "kijitora@remote.example", "5.1.10", "ack-11@mado.example" },
+	{ "Yahoo: '550: 5.1.1'", CFG_DEFAULT,
+	  "Return-Path: <>\nFrom: MAILER-DAEMON@yahoo.example\nTo: support@mado.example\nSubject: Failure Notice\n\n"
+	  "Sorry, we were unable to deliver your message to the following address.\n\n"
+	  "<kijitora@remote.example>:\n550: 5.1.1 <kijitora@remote.example>: Recipient address rejected\n\n"
+	  "--- Below this line is a copy of the message.\n\n" RETURNED,
+	  "bounce", 0, HYG_BOUNCE, 0, 1, "kijitora@remote.example", "5.1.1", "ack-42@mado.example" },
+	{ "a gateway's notice wrapping the real DSN", CFG_DEFAULT,
+	  "From: MAILER-DAEMON@gw.remote.example\nTo: support@mado.example\nSubject: Returned mail: User unknown\n"
+	  "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"O\"\n\n"
+	  "--O\nContent-Type: text/plain\n\nThe original message was received at Mon, 3 Jun 2024\n\n"
+	  "----- The following addresses had permanent delivery errors -----\n\n"
+	  "--O\nContent-Type: message/rfc822\n\n"
+	  "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.remote.example>\nTo: support@mado.example\n"
+	  "Subject: Returned mail: User unknown\nMIME-Version: 1.0\n"
+	  "Content-Type: multipart/report; report-type=delivery-status; boundary=\"I\"\n\n"
+	  "--I\nContent-Type: text/plain\n\nfailed\n"
+	  "--I\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx\n\n"
+	  "Final-Recipient: rfc822; kijitora@remote.example\nAction: failed\nStatus: 5.1.1\n"
+	  "--I\nContent-Type: message/rfc822\n\n" RETURNED "--I--\n\n--O--\n",
+	  "bounce", 0, HYG_BOUNCE, 0, 1, "kijitora@remote.example", "5.1.1", "ack-42@mado.example", "nested-dsn" },
+
 	/* ---------------- JSON, feedback ---------------- */
 	{ "Amazon SES bounce notification", CFG_DEFAULT,
 	  "From: SES <no-reply@sns.amazonaws.com>\nTo: support@mado.example\nSubject: AWS Notification Message\n\n"
@@ -464,6 +519,10 @@ static void run_case(const struct tcase *c)
 		is_str(r.recipients[0].status, c->status0, "%s: status", c->name);
 	if (c->msgid)
 		is_str(r.original_message_id, c->msgid, "%s: original Message-ID", c->name);
+	if (c->form)
+		is_str(r.report_form, c->form, "%s: report form", c->name);
+	if (c->status1 && r.nrecipients > 1)
+		is_str(r.recipients[1].status, c->status1, "%s: second status", c->name);
 	ok(r.reasons != NULL && (r.flags == 0 || *r.reasons), "%s: a reason for every flag", c->name);
 	mail_msg_free(m);
 }

@@ -174,6 +174,7 @@ static const struct vec hostile[] = {
 	{ "style escapes", "<p style=\"background:u\\72l(x)\">x</p>", { "\\", "background" } },
 	{ "style comment", "<p style=\"color:red;/**/position:fixed\">x</p>", { "position", "/*" } },
 	{ "style position", "<p style=\"position:fixed;top:0;left:0\">x</p>", { "position", "top:" } },
+	{ "style invented property", "<p style=\"border-colmoz-binding:x;margin-foo:1px;color:red\">x</p>", { "binding", "margin-foo" } },
 	{ "style behavior", "<p style=\"behavior:url(x.htc);-moz-binding:url(x.xml#a)\">x</p>", { "behavior", "binding" } },
 	{ "style breakout", "<p style='color:red\" onclick=\"alert(1)'>x</p>", { "onclick" } },
 	{ "base href", "<base href=\"javascript:alert(1)//\"><a href=\"/x\">x</a>", { "<base", "javascript" } },

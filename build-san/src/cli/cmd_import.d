@@ -1,7 +1,8 @@
 build-san/src/cli/cmd_import.o: src/cli/cmd_import.c src/cli/cli.h \
  src/core/intake.h src/mail/hygiene.h src/mail/mail.h src/util/arena.h \
- src/util/buf.h src/util/status.h src/store/store.h src/util/config.h \
- src/store/blob.h src/store/workspace.h src/mail/thread.h src/util/fsio.h
+ src/util/buf.h src/util/status.h src/store/blob.h src/store/store.h \
+ src/util/config.h src/store/workspace.h src/mail/thread.h \
+ src/util/fsio.h
 src/cli/cli.h:
 src/core/intake.h:
 src/mail/hygiene.h:
@@ -9,9 +10,9 @@ src/mail/mail.h:
 src/util/arena.h:
 src/util/buf.h:
 src/util/status.h:
+src/store/blob.h:
 src/store/store.h:
 src/util/config.h:
-src/store/blob.h:
 src/store/workspace.h:
 src/mail/thread.h:
 src/util/fsio.h:

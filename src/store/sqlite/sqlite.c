@@ -227,6 +227,12 @@ mado_status store_open(const char *path, int busy_ms, struct store **out, struct
 		return st;
 	}
 	sqlite3_busy_timeout(s->db, busy_ms);
+	/* `mado ingest` opens and closes the database once per mail: keep the
+	 * WAL across closes and leave checkpoints to wal_autocheckpoint, or
+	 * every process pays a checkpoint (two extra fsyncs) and recreates the WAL. */
+	int one = 1;
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
 	sqlite3_extended_result_codes(s->db, 0);
 	mado_status st;
 	if ((st = exec(s, "PRAGMA journal_mode=WAL", err)) ||
