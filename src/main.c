@@ -37,7 +37,6 @@ int main(int argc, char **argv)
 {
 	struct cli c = { 0 };
 	/* Global options may come before or after the command name. */
-	int k = 1;
 	char **rest = calloc((size_t)argc + 1, sizeof *rest);
 	if (!rest)
 		return EX_SOFTWARE_;
@@ -49,7 +48,6 @@ int main(int argc, char **argv)
 		else
 			rest[nrest++] = argv[i];
 	}
-	(void)k;
 	if (nrest == 0 || !strcmp(rest[0], "--help") || !strcmp(rest[0], "-h") || !strcmp(rest[0], "help")) {
 		usage(nrest ? stdout : stderr);
 		free(rest);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "mail/thread.h"
 #include "store/store.h"
 #include "store/workspace.h"
 
@@ -122,6 +123,8 @@ static void print_show_text(json_t *j)
 	json_t *cust = json_object_get(j, "customer");
 	printf("Customer: %s <%s>\n", json_string_value(json_object_get(cust, "name")),
 	       json_string_value(json_object_get(cust, "email")));
+	if (json_object_get(j, "reply_address"))
+		printf("Reply address: %s\n", json_string_value(json_object_get(j, "reply_address")));
 	json_int_t linked = json_integer_value(json_object_get(j, "linked_ticket"));
 	if (linked)
 		printf("Linked to: #%lld\n", (long long)linked);
@@ -248,6 +251,15 @@ int cmd_ticket(struct cli *c, int argc, char **argv)
 			fprintf(stderr, "mado ticket: %s\n", err.msg);
 			rc = EX_TEMPFAIL_;
 		}
+		/* The signed address replies should go to, for the first support address. */
+		char support[256] = "";
+		snprintf(support, sizeof support, "%.*s", (int)strcspn(ws.cfg.support_addresses, ", "),
+		         ws.cfg.support_addresses);
+		struct buf reply;
+		buf_init(&reply, 0);
+		if (thread_sign_address(ws.key, support, id, &reply) == MADO_OK)
+			json_object_set_new(j, "reply_address", json_string(reply.p));
+		buf_free(&reply);
 		json_object_set_new(j, "participants", parts);
 		json_object_set_new(j, "messages", msgs);
 		json_object_set_new(j, "attachments", atts);

@@ -178,7 +178,7 @@ static char *addrs_json(const struct mail_addr_list *l)
 			continue;
 		json_array_append_new(arr, json_pack("{s:s, s:s}", "name", l->v[i].name, "email", l->v[i].email));
 	}
-	char *s = json_dumps(arr, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
+	char *s = json_dumps(arr, JSON_COMPACT);
 	json_decref(arr);
 	return s;
 }
@@ -557,8 +557,9 @@ mado_status intake_message(struct intake_ctx *ctx, const char *raw, size_t len,
 		if ((st = store_event_add(ctx->store, ticket, actor, "message", "", NULL, v, now, err)))
 			goto out;
 		if (!machine) {
-			bool trusted = res->new_ticket || strncmp(d.reason, "subject token", 13) != 0;
-			if (trusted && *sender && !res->new_ticket &&
+			/* Whoever reached the ticket through its headers, its signed
+			 * address or (already a participant) its token takes part. */
+			if (*sender && !res->new_ticket &&
 			    (st = store_participant_add(ctx->store, ticket, sender, from->name, "cc", err)))
 				goto out;
 			if ((st = add_participants(ctx, ticket, &m->to, "to", err)) ||

@@ -41,6 +41,12 @@ mail 'carol@other.test' 'hello' 'm6@other.test' 'Cc: support+1.aaaaaaaaaaaa@loca
 t6=$(sql "$W" "SELECT ticket_id FROM messages WHERE message_id='m6@other.test'")
 ok "$(test "$t6" != 1; echo $?)" "a forged reply-address tag does not join"
 
+# A valid signed reply address joins, whoever sends it and whatever the subject
+addr=$(mado -w "$W" ticket show 1 | sed -n 's/^Reply address: //p')
+ok "$(echo "$addr" | grep -q '^support+1\.[a-z2-7]\{12\}@localhost$'; echo $?)" "ticket show prints the signed reply address ($addr)"
+mail 'dan@new.test' 'totally unrelated' 'm7@new.test' "Cc: $addr" | mado -w "$W" ingest
+is "$(sql "$W" "SELECT ticket_id||'|'||thread_reason FROM messages WHERE message_id='m7@new.test'")" "1|signed reply address of #1" "a valid signed reply address joins its ticket"
+
 # Auto-replies and bounces that match no ticket open no ticket
 before=$(ntickets "$W")
 mail 'bob@example.org' 'Out of office' 'oof1@example.org' 'Auto-Submitted: auto-replied' | mado -w "$W" ingest

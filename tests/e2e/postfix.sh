@@ -106,6 +106,7 @@ port_free $PORT || skip_all "no free port on 127.0.0.1"
 cat > "$PFC/main.cf" <<EOF
 # private instance for tests/e2e/postfix.sh
 compatibility_level = 3.6
+config_directory = $PFC
 queue_directory = $PFQ
 data_directory = $PFD
 meta_directory = /etc/postfix
