@@ -4,7 +4,7 @@
 set -eu
 secs=$1; shift
 PKGS="gmime-3.0 sqlite3 libsodium gumbo jansson"
-CFLAGS="-std=gnu11 -g -O1 -D_GNU_SOURCE -Isrc $(pkg-config --cflags $PKGS) -fsanitize=fuzzer,address,undefined"
+CFLAGS="-std=gnu11 -g -O1 -D_GNU_SOURCE -Isrc $(pkg-config --cflags $PKGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 mkdir -p build-fuzz
 srcs=$(find src -name '*.c' ! -name main.c | sort)
 for t in "$@"; do

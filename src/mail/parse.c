@@ -616,6 +616,22 @@ static void walk(struct pctx *c, GMimeObject *o, unsigned depth, bool alternativ
 	}
 }
 
+/* Drop everything between < and >, and script/style bodies are not
+ * special-cased: this is only the fallback when the real renderer refused
+ * the input as too large. Linear, no allocation beyond out. */
+static void strip_tags(const char *p, size_t len, struct buf *out)
+{
+	bool in_tag = false;
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] == '<')
+			in_tag = true;
+		else if (p[i] == '>' && in_tag)
+			in_tag = false;
+		else if (!in_tag && buf_append_char(out, p[i]) != MADO_OK)
+			return;
+	}
+}
+
 /* CR-only line endings (old Mac mail) are turned into LF, which GMime
  * understands; CRLF and LF are left alone. Returns NULL if nothing to do. */
 static char *normalize_cr(const char *raw, size_t len)
@@ -742,8 +758,14 @@ mado_status mail_parse(const char *raw, size_t len, const struct mail_limits *li
 		}
 		if (!c.text.len) {
 			buf_reset(&h);
-			if (html_to_text(c.html_raw, c.html_len, &so, &h) == MADO_OK)
+			if (html_to_text(c.html_raw, c.html_len, &so, &h) == MADO_OK) {
 				buf_append(&c.text, h.p ? h.p : "", h.len);
+			} else {
+				/* Past the renderer's caps: the words without the markup,
+				 * so the agent still reads what the customer wrote. */
+				note(&c, "HTML too large to render; text shown without layout");
+				strip_tags(c.html_raw, c.html_len, &c.text);
+			}
 			m->text_from_html = true;
 		}
 		buf_free(&h);

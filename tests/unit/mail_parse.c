@@ -181,6 +181,21 @@ int main(void)
 	   "message over the size limit refused: %s", err.msg);
 	buf_free(&big);
 
+	/* HTML-only mail over the HTML cap: no HTML kept, but the words are */
+	mail_limits_default(&lim);
+	lim.max_html_bytes = 1024;
+	struct buf hb;
+	buf_init(&hb, 0);
+	buf_append_str(&hb, "From: a@b.test\nSubject: huge html\nContent-Type: text/html; charset=utf-8\n\n");
+	for (int i = 0; i < 200; i++)
+		buf_append_str(&hb, "<p style=\"color:red\">請求書 invoice</p>");
+	m = parse_lim(hb.p, &lim);
+	ok(m && *m->html == '\0', "HTML over the cap is not kept");
+	ok(m && strstr(m->text, "請求書 invoice") && !strchr(m->text, '<'), "…its words are the text");
+	ok(m && strstr(m->notes, "too large"), "…noted: %s", m ? m->notes : "");
+	mail_msg_free(m);
+	buf_free(&hb);
+
 	/* NUL bytes in a header do not cut it */
 	static const char nul[] = "From: a@b.test\nSubject: te\0st\n\nx\n";
 	mail_limits_default(&lim);
