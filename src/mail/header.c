@@ -470,6 +470,35 @@ static char *decode_to_arena(struct arena *arena, const char *p, size_t len, mad
 /* ---- quoted strings and comments -------------------------------------- */
 
 /*
+ * Inside quoted strings and comments, copy what must not be interpreted:
+ * a whole ISO-2022-JP escape run, a Shift_JIS double byte (whose second
+ * byte may be '\\' or a quote), or a backslash-quoted character. True
+ * when something was consumed at s[*j].
+ */
+static bool copy_escaped(const char *s, size_t n, size_t *j, bool sjis, struct buf *out,
+                         mado_status *st)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t k = skip_jis(s, n, *j);
+	if (k > *j) {
+		*st = buf_append(out, s + *j, k - *j);
+		*j = k;
+		return true;
+	}
+	if (sjis && is_lead_cp932(u[*j]) && *j + 1 < n && u[*j + 1] >= 0x40) {
+		*st = buf_append(out, s + *j, 2);
+		*j += 2;
+		return true;
+	}
+	if (u[*j] == '\\' && *j + 1 < n) {
+		*st = buf_append_char(out, s[*j + 1]);
+		*j += 2;
+		return true;
+	}
+	return false;
+}
+
+/*
  * Read a quoted string starting after its opening quote at s[*i]; append
  * the unescaped content to out; *i ends past the closing quote (or at n).
  */
@@ -484,22 +513,8 @@ static mado_status read_quoted(const char *s, size_t n, size_t *i, bool sjis, st
 			j++;
 			break;
 		}
-		size_t k = skip_jis(s, n, j);
-		if (k > j) {
-			st = buf_append(out, s + j, k - j);
-			j = k;
+		if (copy_escaped(s, n, &j, sjis, out, &st))
 			continue;
-		}
-		if (sjis && is_lead_cp932(c) && j + 1 < n && u[j + 1] >= 0x40) {
-			st = buf_append(out, s + j, 2);
-			j += 2;
-			continue;
-		}
-		if (c == '\\' && j + 1 < n) {
-			st = buf_append_char(out, s[j + 1]);
-			j += 2;
-			continue;
-		}
 		st = buf_append_char(out, (char)c);
 		j++;
 	}
@@ -518,22 +533,8 @@ static mado_status read_comment(const char *s, size_t n, size_t *i, bool sjis, s
 	mado_status st = MADO_OK;
 	while (j < n && !st) {
 		unsigned char c = u[j];
-		size_t k = skip_jis(s, n, j);
-		if (k > j) {
-			st = buf_append(out, s + j, k - j);
-			j = k;
+		if (copy_escaped(s, n, &j, sjis, out, &st))
 			continue;
-		}
-		if (sjis && is_lead_cp932(c) && j + 1 < n && u[j + 1] >= 0x40) {
-			st = buf_append(out, s + j, 2);
-			j += 2;
-			continue;
-		}
-		if (c == '\\' && j + 1 < n) {
-			st = buf_append_char(out, s[j + 1]);
-			j += 2;
-			continue;
-		}
 		if (c == '(')
 			depth++;
 		else if (c == ')' && --depth == 0) {
