@@ -1,7 +1,7 @@
 /*
  * ceiling: the machine's fsync-bound ceiling for `mado ingest`, with no
  * parsing. Per invocation (one process per mail, like the MTA pipe) it does
- * exactly the durable work ingest does for one message:
+ * the durable work ingest does for one message, and nothing else:
  *
  *   1. read the message from stdin;
  *   2. write it to DIR/spool/tmp/NAME, fsync, rename into DIR/spool/new/,
@@ -10,16 +10,30 @@
  *      BEGIN IMMEDIATE, insert one row, COMMIT, close;
  *   4. unlink the spool file.
  *
- *   ceiling init DIR              create DIR/spool/{tmp,new} and the database
- *   ceiling [--no-ckpt-on-close] DIR < message
+ *   ceiling init DIR                       create DIR/spool/{tmp,new} and the database
+ *   ceiling [--close MODE] [--wal-limit PAGES] DIR < message
  *
- * By default the connection is closed as any SQLite program closes it; as
- * the last connection, sqlite3_close() then checkpoints the WAL into the
- * database and deletes the WAL (2 more fdatasyncs, and the next process
- * recreates the WAL: 2 more). `mado ingest` pays the same, so the default
- * is the like-for-like ceiling. --no-ckpt-on-close sets
- * SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE: the floor once that close-time
- * checkpoint is avoided.
+ * How the SQLite connection is closed decides how many syncs a mail costs
+ * beyond the spool's two and the commit's one, so it is a mode:
+ *
+ *   bounded (default)  as Mado's store_open: no checkpoint on close
+ *                      (SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE) and a persistent
+ *                      WAL (SQLITE_FCNTL_PERSIST_WAL), and once the WAL holds
+ *                      more than --wal-limit frames (default 256, 1 MB) a
+ *                      wal_checkpoint(TRUNCATE) empties it. The cheapest
+ *                      bounded way to commit one mail per process: the
+ *                      ceiling proper.
+ *   keep               as Mado's store_open and nothing more: no checkpoint on
+ *                      close, persistent WAL, the default auto-checkpoint.
+ *                      With one process per connection the WAL is never
+ *                      reset: each new process finds an unknown WAL (the shm
+ *                      index is rebuilt by the first connection), reads all
+ *                      of it again, and nBackfill restarts from 0, so the
+ *                      WAL and the per-process cost grow with every mail.
+ *   plain              sqlite3_close() as any program does it: the last
+ *                      connection checkpoints the WAL into the database and
+ *                      deletes it (2 more syncs), and the next process
+ *                      recreates it (2 more: WAL header and directory).
  *
  * Linked only against libc and SQLite (the Makefile links with
  * --as-needed), so its process start-up is the minimum for a C program that
@@ -64,7 +78,20 @@ static int exec_sql(sqlite3 *db, const char *sql)
 	return rc;
 }
 
-static int open_db(const char *dir, int no_ckpt, sqlite3 **db)
+enum close_mode { CLOSE_BOUNDED, CLOSE_KEEP, CLOSE_PLAIN };
+
+static int wal_frames;
+
+static int on_wal(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	(void)arg;
+	(void)db;
+	(void)name;
+	wal_frames = frames;
+	return SQLITE_OK;
+}
+
+static int open_db(const char *dir, enum close_mode mode, sqlite3 **db)
 {
 	char p[4096];
 	snprintf(p, sizeof p, "%s/ceiling.db", dir);
@@ -72,8 +99,13 @@ static int open_db(const char *dir, int no_ckpt, sqlite3 **db)
 	                    NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_busy_timeout(*db, 10000);
-	if (no_ckpt)
+	if (mode != CLOSE_PLAIN) {
+		int one = 1;
 		sqlite3_db_config(*db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+		sqlite3_file_control(*db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
+	}
+	if (mode == CLOSE_BOUNDED)
+		sqlite3_wal_hook(*db, on_wal, NULL); /* replaces the auto-checkpoint */
 	if (exec_sql(*db, "PRAGMA journal_mode=WAL") || exec_sql(*db, "PRAGMA synchronous=FULL"))
 		return -1;
 	return 0;
@@ -92,7 +124,7 @@ static int init(const char *dir)
 	if (mkdir(p, 0750) != 0 && errno != EEXIST)
 		return die(p, strerror(errno));
 	sqlite3 *db;
-	if (open_db(dir, 0, &db))
+	if (open_db(dir, CLOSE_PLAIN, &db))
 		return die("open database", dir);
 	int rc = exec_sql(db, "CREATE TABLE IF NOT EXISTS spooled(id INTEGER PRIMARY KEY, "
 	                      "name TEXT NOT NULL UNIQUE, size INTEGER NOT NULL, at INTEGER NOT NULL)");
@@ -102,15 +134,28 @@ static int init(const char *dir)
 
 int main(int argc, char **argv)
 {
-	int no_ckpt = 0, a = 1;
+	enum close_mode mode = CLOSE_BOUNDED;
+	int wal_limit = 256, a = 1;
 	if (a < argc && !strcmp(argv[a], "init"))
 		return a + 1 < argc ? init(argv[a + 1]) : die("usage", "ceiling init DIR");
-	if (a < argc && !strcmp(argv[a], "--no-ckpt-on-close")) {
-		no_ckpt = 1;
-		a++;
+	for (; a + 1 < argc; a += 2) {
+		if (!strcmp(argv[a], "--close")) {
+			if (!strcmp(argv[a + 1], "bounded"))
+				mode = CLOSE_BOUNDED;
+			else if (!strcmp(argv[a + 1], "keep"))
+				mode = CLOSE_KEEP;
+			else if (!strcmp(argv[a + 1], "plain"))
+				mode = CLOSE_PLAIN;
+			else
+				return die("usage", "--close bounded|keep|plain");
+		} else if (!strcmp(argv[a], "--wal-limit")) {
+			wal_limit = atoi(argv[a + 1]);
+		} else {
+			break;
+		}
 	}
 	if (a + 1 != argc)
-		return die("usage", "ceiling [--no-ckpt-on-close] DIR < message");
+		return die("usage", "ceiling [--close bounded|keep|plain] [--wal-limit PAGES] DIR < message");
 	const char *dir = argv[a];
 
 	/* 1. read stdin */
@@ -167,7 +212,7 @@ int main(int argc, char **argv)
 
 	/* 3. one row, one transaction */
 	sqlite3 *db = NULL;
-	if (open_db(dir, no_ckpt, &db))
+	if (open_db(dir, mode, &db))
 		return die("open database", db ? sqlite3_errmsg(db) : dir);
 	if (exec_sql(db, "BEGIN IMMEDIATE"))
 		return EX_TEMPFAIL;
@@ -183,6 +228,9 @@ int main(int argc, char **argv)
 	sqlite3_finalize(st);
 	if (exec_sql(db, "COMMIT"))
 		return EX_TEMPFAIL;
+	if (mode == CLOSE_BOUNDED && wal_frames > wal_limit &&
+	    sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
+		return die("checkpoint", sqlite3_errmsg(db));
 	if (sqlite3_close(db) != SQLITE_OK)
 		return die("close database", "busy");
 

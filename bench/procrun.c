@@ -22,10 +22,14 @@
  *
  * Prints one machine-readable line per command:
  *   LABEL n=… fail=… total_s=… rate=… p50_ms=… p90_ms=… p99_ms=… max_ms=…
- *         cpu_mean_ms=… cpu_p50_ms=… maxrss_kb=…
+ *         cpu_mean_ms=… cpu_p50_ms=… first_cpu_ms=… last_cpu_ms=… maxrss_kb=…
  * total_s sums that command's run times only (not the others'), rate is
  * n / total_s. cpu_* is user+system CPU time of one child (wait4 rusage):
  * unlike wall time it excludes waiting for the disk or for a busy CPU.
+ * first_cpu_ms and last_cpu_ms are the median CPU times of the first and
+ * the last tenth of the runs, in run order: a per-process cost that grows
+ * with the number of mails already stored shows as last > first (CPU time,
+ * as wall time would mostly show changes in the machine's load).
  * maxrss_kb is the largest ru_maxrss of any child, i.e. peak RSS.
  * A run fails when it exits non-zero or dies on a signal; the first few
  * failures are described on stderr. Exit status: 0, or 1 if any run failed.
@@ -235,14 +239,27 @@ int main(int argc, char **argv)
 			total += m->t[k];
 			cpu_sum += m->cpu[k];
 		}
+		/* median CPU of the first and last tenth, before sorting */
+		size_t tenth = n / 10 ? n / 10 : 1;
+		double *part = calloc(tenth, sizeof *part), first = 0, last = 0;
+		if (part && n) {
+			memcpy(part, m->cpu, tenth * sizeof *part);
+			qsort(part, tenth, sizeof *part, cmp_dbl);
+			first = pct(part, tenth, 50);
+			memcpy(part, m->cpu + (n - tenth), tenth * sizeof *part);
+			qsort(part, tenth, sizeof *part, cmp_dbl);
+			last = pct(part, tenth, 50);
+		}
+		free(part);
 		qsort(m->t, n, sizeof *m->t, cmp_dbl);
 		qsort(m->cpu, n, sizeof *m->cpu, cmp_dbl);
 		printf("%s n=%zu fail=%zu total_s=%.3f rate=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f "
-		       "max_ms=%.3f cpu_mean_ms=%.3f cpu_p50_ms=%.3f maxrss_kb=%ld\n",
+		       "max_ms=%.3f cpu_mean_ms=%.3f cpu_p50_ms=%.3f first_cpu_ms=%.3f last_cpu_ms=%.3f "
+		       "maxrss_kb=%ld\n",
 		       m->label, n, m->fails, total, total > 0 ? (double)n / total : 0.0,
 		       pct(m->t, n, 50) * 1e3, pct(m->t, n, 90) * 1e3, pct(m->t, n, 99) * 1e3,
 		       n ? m->t[n - 1] * 1e3 : 0.0, n ? cpu_sum / (double)n * 1e3 : 0.0,
-		       pct(m->cpu, n, 50) * 1e3, m->maxrss);
+		       pct(m->cpu, n, 50) * 1e3, first * 1e3, last * 1e3, m->maxrss);
 		fails += m->fails;
 	}
 	fflush(stdout);

@@ -32,15 +32,17 @@ BREAKDOWN=${BENCH_BREAKDOWN:-300}
 for f in "$MADO" "$BIN/gen_mail" "$BIN/procrun" "$BIN/ceiling" "$BIN/parse"; do
 	[ -x "$f" ] || { echo "bench: $f missing: run make bench" >&2; exit 1; }
 done
-# absolute paths: commands run from the scratch directory
-MADO=$(cd "$(dirname "$MADO")" && pwd)/$(basename "$MADO")
-BIN=$(cd "$BIN" && pwd)
-
 TMP=$(mktemp -d "${TMPDIR:-$BUILD}/mado-bench.XXXXXX")
 TMP=$(cd "$TMP" && pwd)
 cleanup() { rm -rf "$TMP"; }
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
+# Snapshot the binaries: a rebuild of build/ while the benchmark runs (other
+# work in the same tree) must not swap the program between two mails.
+mkdir "$TMP/bin"
+cp "$MADO" "$BIN/gen_mail" "$BIN/procrun" "$BIN/ceiling" "$BIN/parse" "$TMP/bin/"
+MADO=$TMP/bin/mado
+BIN=$TMP/bin
 cd "$TMP"
 
 PASS=0
@@ -115,18 +117,24 @@ OUT=$("$BIN/procrun" --stdin-dir md/new --limit "$INGEST_MAILS" --label ingest -
 T1=$(date +%s)
 ING=$(echo "$OUT" | grep '^ingest ')
 CEIL=$(echo "$OUT" | grep '^ceiling ')
+WALKB=$(( $(stat -c %s ws/mado.db-wal 2>/dev/null || echo 0) / 1024 ))
+CWALKB=$(( $(stat -c %s cw/ceiling.db-wal 2>/dev/null || echo 0) / 1024 ))
 ROWS=$(count_rows ws/mado.db messages)
 LEFT=$(ls ws/spool/new | wc -l)
 SAMPLE="first $INGEST_MAILS of $MAILS mails, fresh workspace, interleaved with the ceiling, $((T1 - T0)) s"
 [ "$INGEST_MAILS" = "$MAILS" ] && SAMPLE="all $MAILS mails, fresh workspace, interleaved with the ceiling, $((T1 - T0)) s"
 echo
 echo "one process per mail ($SAMPLE; load average $LOAD1 before, $(load) after):"
-printf 'ingest  (process per mail):            %s mails/s  p50 %.1f ms  p99 %.1f ms  (CPU %.1f ms/mail; %s failed, %s stored, %s left in spool)\n' \
-	"$(calc '%.0f' "$(field "$ING" rate)")" "$(field "$ING" p50_ms)" "$(field "$ING" p99_ms)" \
-	"$(field "$ING" cpu_mean_ms)" "$(field "$ING" fail)" "$ROWS" "$LEFT"
-printf 'ceiling (process per mail, no parsing): %s mails/s  p50 %.1f ms  p99 %.1f ms  (CPU %.1f ms/mail; %s failed)\n' \
-	"$(calc '%.0f' "$(field "$CEIL" rate)")" "$(field "$CEIL" p50_ms)" "$(field "$CEIL" p99_ms)" \
-	"$(field "$CEIL" cpu_mean_ms)" "$(field "$CEIL" fail)"
+printf 'ingest  (process per mail):            %s mails/s  p50 %.1f ms  p99 %.1f ms\n' \
+	"$(calc '%.0f' "$(field "$ING" rate)")" "$(field "$ING" p50_ms)" "$(field "$ING" p99_ms)"
+printf '  CPU %.1f ms/mail (median of the first tenth %.1f ms, of the last tenth %.1f ms); %s failed, %s stored, %s left in spool; WAL at the end %s KB\n' \
+	"$(field "$ING" cpu_mean_ms)" "$(field "$ING" first_cpu_ms)" "$(field "$ING" last_cpu_ms)" \
+	"$(field "$ING" fail)" "$ROWS" "$LEFT" "$WALKB"
+printf 'ceiling (process per mail, no parsing): %s mails/s  p50 %.1f ms  p99 %.1f ms\n' \
+	"$(calc '%.0f' "$(field "$CEIL" rate)")" "$(field "$CEIL" p50_ms)" "$(field "$CEIL" p99_ms)"
+printf '  CPU %.1f ms/mail (median of the first tenth %.1f ms, of the last tenth %.1f ms); %s failed; WAL at the end %s KB\n' \
+	"$(field "$CEIL" cpu_mean_ms)" "$(field "$CEIL" first_cpu_ms)" "$(field "$CEIL" last_cpu_ms)" \
+	"$(field "$CEIL" fail)" "$CWALKB"
 RATIO=$(calc '%.2f' "$(field "$CEIL" rate) / $(field "$ING" rate)")
 RATIO50=$(calc '%.2f' "$(field "$ING" p50_ms) / $(field "$CEIL" p50_ms)")
 RATIO99=$(calc '%.2f' "$(field "$ING" p99_ms) / $(field "$CEIL" p99_ms)")
@@ -149,11 +157,12 @@ printf 'peak RSS, import: --maildir %.1f MB, --mbox %.1f MB (%s mails; no target
 # ---- 5. where the time of one ingest process goes --------------------------
 if [ "$BREAKDOWN" -gt 0 ]; then
 	"$MADO" init ws-spool >/dev/null
-	"$BIN/ceiling" init cw-nockpt
+	"$BIN/ceiling" init cw-plain
+	"$BIN/ceiling" init cw-keep
 	OUT=$("$BIN/procrun" --stdin-dir md/new --limit "$BREAKDOWN" \
-		--label exec --label start --label spool --label nockpt \
+		--label exec --label start --label spool --label plain --label keep \
 		-- /bin/true ::: "$MADO" --help ::: "$MADO" --workspace ws-spool ingest --spool-only \
-		::: "$BIN/ceiling" --no-ckpt-on-close cw-nockpt) || true
+		::: "$BIN/ceiling" --close plain cw-plain ::: "$BIN/ceiling" --close keep cw-keep) || true
 	bd() { # bd LABEL TEXT
 		l=$(echo "$OUT" | grep "^$1 ")
 		printf '  %-58s p50 %6.2f ms  (CPU %5.2f ms)\n' "$2" "$(field "$l" p50_ms)" "$(field "$l" cpu_mean_ms)"
@@ -163,8 +172,9 @@ if [ "$BREAKDOWN" -gt 0 ]; then
 	bd exec "exec of /bin/true (process floor)"
 	bd start "mado --help (exec + dynamic linking, no work)"
 	bd spool "mado ingest --spool-only (spool write + 2 fsyncs)"
-	bd nockpt "ceiling without SQLite's close-time checkpoint"
-	printf '  %-58s p50 %6.2f ms  (CPU %5.2f ms)\n' "ceiling (above)" "$(field "$CEIL" p50_ms)" "$(field "$CEIL" cpu_mean_ms)"
+	printf '  %-58s p50 %6.2f ms  (CPU %5.2f ms)\n' "ceiling (above: no checkpoint on close, WAL kept <= 1 MB)" "$(field "$CEIL" p50_ms)" "$(field "$CEIL" cpu_mean_ms)"
+	bd plain "ceiling --close plain (checkpoint + WAL delete per close)"
+	bd keep "ceiling --close keep (WAL kept, never reset: Mado's mode)"
 	printf '  %-58s p50 %6.2f ms  (CPU %5.2f ms)\n' "ingest (above)" "$(field "$ING" p50_ms)" "$(field "$ING" cpu_mean_ms)"
 	echo "  shared libraries loaded by mado: $(ldd "$MADO" 2>/dev/null | grep -c '=>'), by ceiling: $(ldd "$BIN/ceiling" 2>/dev/null | grep -c '=>')"
 	if command -v strace >/dev/null 2>&1; then
@@ -175,8 +185,8 @@ if [ "$BREAKDOWN" -gt 0 ]; then
 			awk '$NF == "fsync" { f = $4 } $NF == "fdatasync" { d = $4 } $NF == "syncfs" { s = $4 }
 				END { printf "%d (%d fsync, %d fdatasync, %d syncfs)", f + d + s, f, d, s }' strace.out
 		}
-		echo "  syncs per mail (strace -c, one new mail): ingest $(syncs "$MADO" --workspace ws ingest);" \
-			"ceiling $(syncs "$BIN/ceiling" cw); ceiling without checkpoint $(syncs "$BIN/ceiling" --no-ckpt-on-close cw-nockpt)"
+		echo "  syncs for one more mail (strace -c): ingest $(syncs "$MADO" --workspace ws ingest)"
+		echo "    ceiling $(syncs "$BIN/ceiling" cw); --close plain $(syncs "$BIN/ceiling" --close plain cw-plain); --close keep $(syncs "$BIN/ceiling" --close keep cw-keep)"
 	fi
 fi
 

@@ -353,6 +353,13 @@ static mado_status store_attachments(struct intake_ctx *ctx, const struct mail_m
 	return MADO_OK;
 }
 
+/* A person forwarding a bounce ("why did my mail bounce?") wrote to us:
+ * that is their message, not a report on one of ours. */
+static bool is_forwarded_report(const struct hygiene_result *hy)
+{
+	return hy->report_form && strncmp(hy->report_form, "forwarded", 9) == 0;
+}
+
 static mado_status note_bounce(struct intake_ctx *ctx, int64_t ticket, int64_t row,
                                const struct hygiene_result *hy, time_t now, struct mado_err *err)
 {
@@ -362,7 +369,8 @@ static mado_status note_bounce(struct intake_ctx *ctx, int64_t ticket, int64_t r
 		if ((st = store_bounce_recipient_add(ctx->store, row, r->email, r->status, r->action,
 		                                     r->diagnostic, err)))
 			return st;
-		if (!(hy->flags & HYG_BOUNCE) || (r->action && *r->action && strcasecmp(r->action, "failed")))
+		if (!(hy->flags & HYG_BOUNCE) || is_forwarded_report(hy) ||
+		    (r->action && *r->action && strcasecmp(r->action, "failed")))
 			continue;
 		bool changed = false;
 		if ((st = store_customer_mark_bouncing(ctx->store, r->email, r->status, r->diagnostic, now,
@@ -390,9 +398,11 @@ static const struct mail_addr *first_sender(const struct mail_msg *m)
 	return NULL;
 }
 
-static bool is_machine_mail(unsigned flags)
+static bool is_machine_mail(const struct hygiene_result *hy)
 {
-	return flags & (HYG_AUTO_REPLY | HYG_BOUNCE | HYG_DELAYED | HYG_FEEDBACK | HYG_LOOP | HYG_OWN);
+	if (is_forwarded_report(hy))
+		return false;
+	return hy->flags & (HYG_AUTO_REPLY | HYG_BOUNCE | HYG_DELAYED | HYG_FEEDBACK | HYG_LOOP | HYG_OWN);
 }
 
 static mado_status new_ticket(struct intake_ctx *ctx, const struct mail_msg *m,
@@ -485,7 +495,7 @@ mado_status intake_message(struct intake_ctx *ctx, const char *raw, size_t len,
 	if ((st = decide_thread(ctx, m, &hy, sender, &d, err)))
 		goto out;
 	int64_t ticket = d.ticket;
-	bool machine = is_machine_mail(hy.flags);
+	bool machine = is_machine_mail(&hy);
 	if (!ticket && !machine) {
 		if ((st = new_ticket(ctx, m, from, &hy, d.linked, now, &ticket, err)))
 			goto out;

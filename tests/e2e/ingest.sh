@@ -95,6 +95,32 @@ MSG
 is "$(sql "$W" "SELECT ticket_id||'|'||kind FROM messages WHERE message_id='bounce1@mx.example.org'")" "1|bounce" "bounce joins the ticket of the bounced mail"
 is "$(sql "$W" "SELECT bouncing||'|'||bounce_status FROM customers WHERE email='alice@example.org'")" "1|5.1.1" "the address is marked bouncing"
 
+# A customer forwarding a bounce is asking us something: a ticket, nobody marked
+before=$(ntickets "$W")
+cat <<'MSG' | mado -w "$W" ingest
+From: Hana <hana@customer.test>
+To: support@localhost
+Subject: Fwd: Undelivered Mail Returned to Sender
+Message-ID: <fwd-bounce@customer.test>
+Content-Type: text/plain
+
+Why did my mail bounce?
+
+---------- Forwarded message ---------
+From: MAILER-DAEMON@mx.partner.test (Mail Delivery System)
+Subject: Undelivered Mail Returned to Sender
+To: hana@customer.test
+
+This is the mail system at host mx.partner.test.
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients.
+
+<taro@partner.test>: host mx.partner.test said: 550 5.1.1 <taro@partner.test>:
+    Recipient address rejected: User unknown in local recipient table
+MSG
+is "$(ntickets "$W")" "$((before + 1))" "a forwarded bounce from a person opens a ticket"
+is "$(sql "$W" "SELECT count(*) FROM customers WHERE bouncing = 1 AND email <> 'alice@example.org'")" 0 "…and marks no address as bouncing"
+
 # Limits and loops: 65 with a reason
 cat > "$W/mado.conf" <<'CONF'
 mail.max_message_bytes = 2K
