@@ -12,6 +12,11 @@
  *
  *   ceiling init DIR                       create DIR/spool/{tmp,new} and the database
  *   ceiling [--close MODE] [--wal-limit PAGES] DIR < message
+ *   ceiling --truncate-wal DB KB           if DB-wal is over KB kilobytes,
+ *                                          wal_checkpoint(TRUNCATE) it
+ *
+ * --truncate-wal is a what-if helper for the benchmark: run after each
+ * `mado ingest`, it shows what ingest would cost with a bounded WAL.
  *
  * How the SQLite connection is closed decides how many syncs a mail costs
  * beyond the spool's two and the commit's one, so it is a mode:
@@ -132,12 +137,37 @@ static int init(const char *dir)
 	return rc ? EX_TEMPFAIL : 0;
 }
 
+/* Checkpoint DB and truncate its WAL when the WAL is over kb kilobytes. */
+static int truncate_wal(const char *db_path, long kb)
+{
+	char p[4096];
+	struct stat sb;
+	snprintf(p, sizeof p, "%s-wal", db_path);
+	if (stat(p, &sb) != 0 || sb.st_size <= kb * 1024)
+		return 0;
+	sqlite3 *db;
+	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		return die("open", db_path);
+	sqlite3_busy_timeout(db, 10000);
+	int one = 1;
+	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+	sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
+	int rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	if (rc != SQLITE_OK)
+		fprintf(stderr, "ceiling: checkpoint %s: %s\n", db_path, sqlite3_errmsg(db));
+	sqlite3_close(db);
+	return rc == SQLITE_OK ? 0 : EX_TEMPFAIL;
+}
+
 int main(int argc, char **argv)
 {
 	enum close_mode mode = CLOSE_BOUNDED;
 	int wal_limit = 256, a = 1;
 	if (a < argc && !strcmp(argv[a], "init"))
 		return a + 1 < argc ? init(argv[a + 1]) : die("usage", "ceiling init DIR");
+	if (a < argc && !strcmp(argv[a], "--truncate-wal"))
+		return a + 2 < argc ? truncate_wal(argv[a + 1], atol(argv[a + 2]))
+		                    : die("usage", "ceiling --truncate-wal DB KB");
 	for (; a + 1 < argc; a += 2) {
 		if (!strcmp(argv[a], "--close")) {
 			if (!strcmp(argv[a + 1], "bounded"))

@@ -157,12 +157,17 @@ printf 'peak RSS, import: --maildir %.1f MB, --mbox %.1f MB (%s mails; no target
 # ---- 5. where the time of one ingest process goes --------------------------
 if [ "$BREAKDOWN" -gt 0 ]; then
 	"$MADO" init ws-spool >/dev/null
+	"$MADO" init ws-bounded >/dev/null
+	"$BIN/ceiling" init cw-bounded
 	"$BIN/ceiling" init cw-plain
 	"$BIN/ceiling" init cw-keep
 	OUT=$("$BIN/procrun" --stdin-dir md/new --limit "$BREAKDOWN" \
-		--label exec --label start --label spool --label plain --label keep \
+		--label exec --label start --label spool --label bounded --label plain --label keep \
+		--label ingest-bounded --label truncate \
 		-- /bin/true ::: "$MADO" --help ::: "$MADO" --workspace ws-spool ingest --spool-only \
-		::: "$BIN/ceiling" --close plain cw-plain ::: "$BIN/ceiling" --close keep cw-keep) || true
+		::: "$BIN/ceiling" cw-bounded ::: "$BIN/ceiling" --close plain cw-plain \
+		::: "$BIN/ceiling" --close keep cw-keep \
+		::: "$MADO" --workspace ws-bounded ingest ::: "$BIN/ceiling" --truncate-wal ws-bounded/mado.db 1024) || true
 	bd() { # bd LABEL TEXT
 		l=$(echo "$OUT" | grep "^$1 ")
 		printf '  %-58s p50 %6.2f ms  (CPU %5.2f ms)\n' "$2" "$(field "$l" p50_ms)" "$(field "$l" cpu_mean_ms)"
@@ -172,10 +177,11 @@ if [ "$BREAKDOWN" -gt 0 ]; then
 	bd exec "exec of /bin/true (process floor)"
 	bd start "mado --help (exec + dynamic linking, no work)"
 	bd spool "mado ingest --spool-only (spool write + 2 fsyncs)"
-	printf '  %-58s p50 %6.2f ms  (CPU %5.2f ms)\n' "ceiling (above: no checkpoint on close, WAL kept <= 1 MB)" "$(field "$CEIL" p50_ms)" "$(field "$CEIL" cpu_mean_ms)"
+	bd bounded "ceiling (no checkpoint on close, WAL truncated past 1 MB)"
 	bd plain "ceiling --close plain (checkpoint + WAL delete per close)"
 	bd keep "ceiling --close keep (WAL kept, never reset: Mado's mode)"
-	printf '  %-58s p50 %6.2f ms  (CPU %5.2f ms)\n' "ingest (above)" "$(field "$ING" p50_ms)" "$(field "$ING" cpu_mean_ms)"
+	bd ingest-bounded "ingest, WAL truncated past 1 MB after each mail (what-if)"
+	printf '  %-58s p50 %6.2f ms  (CPU %5.2f ms)\n' "ingest (above, $INGEST_MAILS mails)" "$(field "$ING" p50_ms)" "$(field "$ING" cpu_mean_ms)"
 	echo "  shared libraries loaded by mado: $(ldd "$MADO" 2>/dev/null | grep -c '=>'), by ceiling: $(ldd "$BIN/ceiling" 2>/dev/null | grep -c '=>')"
 	if command -v strace >/dev/null 2>&1; then
 		one=$(ls md/new | sed -n "$((INGEST_MAILS + 1))p")

@@ -20,6 +20,8 @@ static const struct command commands[] = {
 	{ "import", cmd_import, "import a maildir (--maildir DIR) or mbox file (--mbox FILE)" },
 	{ "ticket", cmd_ticket, "list tickets or show one: ticket list | ticket show N [--json]" },
 	{ "config", cmd_config, "print every setting with its default: config --defaults" },
+	{ "serve", cmd_serve, "serve the JSON API and drain the intake spool (--listen ADDR:PORT)" },
+	{ "user", cmd_user, "create agents and API tokens: user add EMAIL | user token EMAIL" },
 	{ "run", cmd_run, "set up a demo workspace if none exists and show what came in" },
 };
 

@@ -10,38 +10,9 @@
 
 #include "cli/cli.h"
 #include "mail/thread.h"
+#include "core/view.h"
 #include "store/store.h"
 #include "store/workspace.h"
-
-static const char *fmt_time(time_t t, char *buf, size_t n)
-{
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return buf;
-}
-
-static json_t *ticket_json(const struct store_ticket *t)
-{
-	char c[32], u[32];
-	json_t *j = json_object();
-	json_object_set_new(j, "number", json_integer(t->id));
-	json_object_set_new(j, "subject", json_string(t->subject));
-	json_object_set_new(j, "status", json_string(t->status));
-	json_object_set_new(j, "priority", json_string(t->priority));
-	json_object_set_new(j, "type", json_string(t->type));
-	json_object_set_new(j, "channel", json_string(t->channel));
-	json_object_set_new(j, "customer", json_pack("{s:s, s:s}", "email", t->customer_email, "name",
-	                                             t->customer_name));
-	json_object_set_new(j, "organization", *t->organization ? json_string(t->organization) : json_null());
-	json_object_set_new(j, "linked_ticket", t->linked_ticket_id ? json_integer(t->linked_ticket_id)
-	                                                            : json_null());
-	json_object_set_new(j, "spam", json_boolean(t->spam));
-	json_object_set_new(j, "created_at", json_string(fmt_time(t->created_at, c, sizeof c)));
-	json_object_set_new(j, "updated_at", json_string(fmt_time(t->updated_at, u, sizeof u)));
-	json_object_set_new(j, "messages", json_integer(t->message_count));
-	return j;
-}
 
 struct list_ctx {
 	bool json;
@@ -54,60 +25,13 @@ static mado_status print_ticket(void *vctx, const struct store_ticket *t)
 	struct list_ctx *lc = vctx;
 	lc->n++;
 	if (lc->json) {
-		json_array_append_new(lc->arr, ticket_json(t));
+		json_array_append_new(lc->arr, view_ticket(t));
 		return MADO_OK;
 	}
 	char u[32];
 	printf("#%-6lld %-8s %-7s %-20s %3lld  %-28.28s %s\n", (long long)t->id, t->status,
-	       t->priority, fmt_time(t->updated_at, u, sizeof u), (long long)t->message_count,
+	       t->priority, view_time(t->updated_at, u, sizeof u), (long long)t->message_count,
 	       t->customer_email, *t->subject ? t->subject : "(no subject)");
-	return MADO_OK;
-}
-
-static mado_status add_message(void *v, const struct store_message *m)
-{
-	json_t *to = json_loads(m->to_json, 0, NULL), *cc = json_loads(m->cc_json, 0, NULL);
-	char d[32], c[32];
-	json_array_append_new(
-		v, json_pack("{s:I, s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:s, s:s?, s:s, s:s, s:s, s:b, s:b, s:s, "
-		             "s:s, s:s, s:b, s:s, s:s}",
-		             "id", (json_int_t)m->id, "direction", m->direction, "message_id", m->message_id,
-		             "from", "email", m->from_email, "name", m->from_name, "to", to ? to : json_array(),
-		             "cc", cc ? cc : json_array(), "subject", m->subject, "date",
-		             m->date ? fmt_time(m->date, d, sizeof d) : NULL, "received_at",
-		             fmt_time(m->created_at, c, sizeof c), "text", m->body_text, "html", m->body_html,
-		             "text_from_html", m->text_from_html, "may_auto_answer", m->may_auto_answer,
-		             "kind", m->kind, "hygiene", m->hygiene_reasons, "thread_reason",
-		             m->thread_reason, "truncated", m->truncated, "notes", m->parse_notes, "raw_sha256",
-		             m->raw_sha256));
-	return MADO_OK;
-}
-
-static mado_status add_attachment(void *v, const struct store_attachment *a)
-{
-	json_array_append_new(v, json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:b, s:b, s:s}", "id",
-	                                   (json_int_t)a->id, "message", (json_int_t)a->message_row,
-	                                   "filename", a->filename, "content_type", a->content_type,
-	                                   "size", (json_int_t)a->size, "content_id", a->content_id,
-	                                   "inline", a->inline_part, "stored", a->stored, "sha256",
-	                                   a->sha256));
-	return MADO_OK;
-}
-
-static mado_status add_participant(void *v, const struct store_participant *p)
-{
-	json_array_append_new(v, json_pack("{s:s, s:s, s:s}", "email", p->email, "name", p->name, "role",
-	                                   p->role));
-	return MADO_OK;
-}
-
-static mado_status add_event(void *v, const struct store_event *e)
-{
-	char c[32];
-	json_array_append_new(v, json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s}", "id", (json_int_t)e->id,
-	                                   "actor", e->actor, "kind", e->kind, "field", e->field, "old",
-	                                   e->old_value, "new", e->new_value, "at",
-	                                   fmt_time(e->created_at, c, sizeof c)));
 	return MADO_OK;
 }
 
@@ -242,12 +166,8 @@ int cmd_ticket(struct cli *c, int argc, char **argv)
 			rc = 1;
 			goto out;
 		}
-		json_t *j = ticket_json(&t), *msgs = json_array(), *atts = json_array(),
-		       *parts = json_array(), *evs = json_array();
-		if (store_message_list(s, a, id, add_message, msgs, &err) ||
-		    store_attachment_list(s, a, id, add_attachment, atts, &err) ||
-		    store_participant_list(s, a, id, add_participant, parts, &err) ||
-		    store_event_list(s, a, id, add_event, evs, &err)) {
+		json_t *j = NULL;
+		if (view_ticket_full(s, a, &t, &j, &err)) {
 			fprintf(stderr, "mado ticket: %s\n", err.msg);
 			rc = EX_TEMPFAIL_;
 		}
@@ -260,10 +180,6 @@ int cmd_ticket(struct cli *c, int argc, char **argv)
 		if (thread_sign_address(ws.key, support, id, &reply) == MADO_OK)
 			json_object_set_new(j, "reply_address", json_string(reply.p));
 		buf_free(&reply);
-		json_object_set_new(j, "participants", parts);
-		json_object_set_new(j, "messages", msgs);
-		json_object_set_new(j, "attachments", atts);
-		json_object_set_new(j, "events", evs);
 		if (!rc) {
 			if (json) {
 				char *out = json_dumps(j, JSON_INDENT(2));

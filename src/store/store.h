@@ -208,4 +208,60 @@ mado_status store_customer_get(struct store *s, struct arena *a, const char *ema
 /* Counts for tests and benchmarks. */
 mado_status store_count(struct store *s, const char *table, int64_t *n, struct mado_err *err);
 
+/* ---- accounts (src/store/sqlite/accounts.c) ---- */
+
+struct store_agent {
+	int64_t id;
+	const char *email, *name, *role, *password_hash, *language, *time_zone;
+	bool available, disabled;
+};
+mado_status store_agent_add(struct store *s, const char *email, const char *name, const char *role,
+                            const char *password_hash, time_t now, int64_t *id, struct mado_err *err);
+/* MADO_ENOTFOUND when there is none. */
+mado_status store_agent_by_email(struct store *s, struct arena *a, const char *email,
+                                 struct store_agent *out, struct mado_err *err);
+mado_status store_agent_get(struct store *s, struct arena *a, int64_t id, struct store_agent *out,
+                            struct mado_err *err);
+
+/* Who a session or API token belongs to. */
+struct store_principal {
+	int64_t agent_id, customer_id;
+	const char *role;      /* agent role, or "customer" */
+	const char *email;
+	const char *csrf;      /* sessions only */
+};
+mado_status store_session_add(struct store *s, const char *token_hash, int64_t agent_id,
+                              int64_t customer_id, const char *csrf, time_t now, time_t expires,
+                              struct mado_err *err);
+/* MADO_ENOTFOUND when unknown, expired, or its account is disabled. */
+mado_status store_session_get(struct store *s, struct arena *a, const char *token_hash, time_t now,
+                              struct store_principal *out, struct mado_err *err);
+mado_status store_session_delete(struct store *s, const char *token_hash, struct mado_err *err);
+mado_status store_token_add(struct store *s, const char *token_hash, int64_t agent_id, const char *name,
+                            time_t now, int64_t *id, struct mado_err *err);
+mado_status store_token_get(struct store *s, struct arena *a, const char *token_hash,
+                            struct store_principal *out, struct mado_err *err);
+
+mado_status store_group_add(struct store *s, const char *name, time_t now, int64_t *id,
+                            struct mado_err *err);
+mado_status store_group_member_add(struct store *s, int64_t group_id, int64_t agent_id,
+                                   struct mado_err *err);
+mado_status store_group_by_name(struct store *s, const char *name, int64_t *id, struct mado_err *err);
+
+/* ---- visibility (src/store/sqlite/visibility.c) ---- */
+
+/* Who is looking: admins and supervisors see everything; agents the
+ * tickets of their groups and those assigned to them; customers their own
+ * (and their organisation's, where it shares tickets). */
+struct store_viewer {
+	bool all;
+	int64_t agent_id;
+	int64_t customer_id;
+};
+mado_status store_ticket_visible(struct store *s, const struct store_viewer *v, int64_t ticket_id,
+                                 bool *visible, struct mado_err *err);
+mado_status store_ticket_list_visible(struct store *s, struct arena *a, const struct store_viewer *v,
+                                      const struct store_list_opts *o, store_ticket_cb cb, void *ctx,
+                                      struct mado_err *err);
+
 #endif

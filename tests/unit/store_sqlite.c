@@ -25,7 +25,8 @@ int main(void)
 	struct store *s;
 	struct mado_err err;
 	ok(store_open(path, 1000, &s, &err) == MADO_OK, "open and migrate");
-	ok(store_schema_version(s) >= 1, "schema version %d", store_schema_version(s));
+	int version = store_schema_version(s);
+	ok(version >= 2, "schema version %d", version);
 	store_close(s);
 	ok(store_open(path, 1000, &s, &err) == MADO_OK, "reopen: migrations are idempotent");
 
@@ -93,8 +94,11 @@ int main(void)
 
 	/* busy: another writer holds the lock past the timeout → temporary */
 	sqlite3_open(path, &db);
-	sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL, NULL);
-	ok(store_open(path, 100, &s, &err) == MADO_OK, "open");
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version);
+	sqlite3_exec(db, pragma, NULL, NULL, NULL);
+	if (!ok(store_open(path, 100, &s, &err) == MADO_OK, "open"))
+		return done_testing();
 	sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	ok(store_begin(s, &err) == MADO_ETEMP, "locked database: MADO_ETEMP (%s)", err.msg);
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);

@@ -10,11 +10,13 @@
 #include "store/store.h"
 
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/migrations.h"
+#include "store/sqlite/internal.h"
 
 enum stmt_id {
 	S_MSG_FIND, S_THREAD_LOOKUP, S_THREAD_ADD, S_TICKET_EXISTS, S_PARTICIPANT_HAS,
@@ -24,14 +26,6 @@ enum stmt_id {
 	S_CUST_GET, S_TICKET_LIST, S_TICKET_LIST_STATUS,
 	S__COUNT
 };
-
-#define TICKET_COLS \
-	"t.id, t.subject, t.status, t.priority, t.type, t.channel, t.customer_id, " \
-	"t.organization_id, t.linked_ticket_id, t.spam, t.created_at, t.updated_at, " \
-	"coalesce(c.email,''), coalesce(c.name,''), coalesce(o.name,''), " \
-	"(SELECT count(*) FROM messages m WHERE m.ticket_id = t.id) " \
-	"FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id " \
-	"LEFT JOIN organizations o ON o.id = t.organization_id "
 
 static const char *const stmt_sql[S__COUNT] = {
 	[S_MSG_FIND] = "SELECT ticket_id FROM messages WHERE message_id = ?1 AND raw_sha256 = ?2",
@@ -87,6 +81,7 @@ static const char *const stmt_sql[S__COUNT] = {
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S__COUNT];
+	struct store_cached_stmt cache[STORE_STMT_CACHE];
 };
 
 static mado_status db_fail(struct store *s, struct mado_err *err, const char *what)
@@ -156,6 +151,61 @@ static const char *col_str(struct arena *a, sqlite3_stmt *st, int i)
 	const unsigned char *p = sqlite3_column_text(st, i);
 	int n = sqlite3_column_bytes(st, i);
 	return p ? arena_strndup(a, (const char *)p, (size_t)n) : NULL;
+}
+
+sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct mado_err *err)
+{
+	size_t h = ((uintptr_t)sql >> 3) % STORE_STMT_CACHE;
+	for (size_t n = 0; n < STORE_STMT_CACHE; n++, h = (h + 1) % STORE_STMT_CACHE) {
+		struct store_cached_stmt *c = &s->cache[h];
+		if (c->sql == sql) {
+			sqlite3_reset(c->st);
+			sqlite3_clear_bindings(c->st);
+			return c->st;
+		}
+		if (!c->sql) {
+			if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->st, NULL) != SQLITE_OK) {
+				db_fail(s, err, "prepare");
+				c->st = NULL;
+				return NULL;
+			}
+			c->sql = sql;
+			return c->st;
+		}
+	}
+	/* cache full: an unbounded number of distinct statements is a bug */
+	mado_fail(err, MADO_EDB, "statement cache full");
+	return NULL;
+}
+
+mado_status store_db_fail(struct store *s, struct mado_err *err, const char *what)
+{
+	return db_fail(s, err, what);
+}
+
+mado_status store_step_done(struct store *s, sqlite3_stmt *st, struct mado_err *err)
+{
+	return step_done(s, st, err);
+}
+
+mado_status store_step_row(struct store *s, sqlite3_stmt *st, bool *found, struct mado_err *err)
+{
+	return step_row(s, st, found, err);
+}
+
+const char *store_col_str(struct arena *a, sqlite3_stmt *st, int i)
+{
+	return col_str(a, st, i);
+}
+
+void store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	bind_text(st, i, v);
+}
+
+sqlite3 *store_db(struct store *s)
+{
+	return s->db;
 }
 
 static mado_status exec(struct store *s, const char *sql, struct mado_err *err)
@@ -253,6 +303,8 @@ void store_close(struct store *s)
 		return;
 	for (int i = 0; i < S__COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
+	for (int i = 0; i < STORE_STMT_CACHE; i++)
+		sqlite3_finalize(s->cache[i].st);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -594,7 +646,7 @@ mado_status store_quarantine_add(struct store *s, const char *sha256, const char
 
 /* ---- reading ---- */
 
-static void read_ticket(struct arena *a, sqlite3_stmt *st, struct store_ticket *t)
+void store_read_ticket(struct arena *a, sqlite3_stmt *st, struct store_ticket *t)
 {
 	t->id = sqlite3_column_int64(st, 0);
 	t->subject = col_str(a, st, 1);
@@ -642,7 +694,7 @@ mado_status store_ticket_list(struct store *s, struct arena *a, const struct sto
 		bind_text(st, 3, o->status);
 	FOR_ROWS(s, st, err, {
 		struct store_ticket t;
-		read_ticket(a, st, &t);
+		store_read_ticket(a, st, &t);
 		r_ = cb(ctx, &t);
 	});
 }
@@ -657,7 +709,7 @@ mado_status store_ticket_get(struct store *s, struct arena *a, int64_t id, struc
 	bool found;
 	mado_status r = step_row(s, st, &found, err);
 	if (r == MADO_OK && found)
-		read_ticket(a, st, t);
+		store_read_ticket(a, st, t);
 	sqlite3_reset(st);
 	if (r == MADO_OK && !found)
 		return mado_fail(err, MADO_ENOTFOUND, "no ticket #%lld", (long long)id);

@@ -1,0 +1,112 @@
+/*
+ * JSON views of tickets and their threads: the one place that decides how
+ * a ticket looks to the outside, used by `mado ticket --json` and the API.
+ */
+#include "core/view.h"
+
+#include <stdio.h>
+#include <time.h>
+
+const char *view_time(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+json_t *view_ticket(const struct store_ticket *t)
+{
+	char c[32], u[32];
+	json_t *j = json_object();
+	json_object_set_new(j, "number", json_integer(t->id));
+	json_object_set_new(j, "subject", json_string(t->subject));
+	json_object_set_new(j, "status", json_string(t->status));
+	json_object_set_new(j, "priority", json_string(t->priority));
+	json_object_set_new(j, "type", json_string(t->type));
+	json_object_set_new(j, "channel", json_string(t->channel));
+	json_object_set_new(j, "customer", json_pack("{s:s, s:s}", "email", t->customer_email, "name",
+	                                             t->customer_name));
+	json_object_set_new(j, "organization", *t->organization ? json_string(t->organization) : json_null());
+	json_object_set_new(j, "linked_ticket", t->linked_ticket_id ? json_integer(t->linked_ticket_id)
+	                                                            : json_null());
+	json_object_set_new(j, "spam", json_boolean(t->spam));
+	json_object_set_new(j, "created_at", json_string(view_time(t->created_at, c, sizeof c)));
+	json_object_set_new(j, "updated_at", json_string(view_time(t->updated_at, u, sizeof u)));
+	json_object_set_new(j, "message_count", json_integer(t->message_count));
+	return j;
+}
+
+static mado_status add_message(void *v, const struct store_message *m)
+{
+	json_t *to = json_loads(m->to_json, 0, NULL), *cc = json_loads(m->cc_json, 0, NULL);
+	char d[32], c[32];
+	json_array_append_new(
+		v, json_pack("{s:I, s:s, s:s, s:{s:s, s:s}, s:o, s:o, s:s, s:s?, s:s, s:s, s:s, s:b, s:b, s:s, "
+		             "s:s, s:s, s:b, s:s, s:s}",
+		             "id", (json_int_t)m->id, "direction", m->direction, "message_id", m->message_id,
+		             "from", "email", m->from_email, "name", m->from_name, "to", to ? to : json_array(),
+		             "cc", cc ? cc : json_array(), "subject", m->subject, "date",
+		             m->date ? view_time(m->date, d, sizeof d) : NULL, "received_at",
+		             view_time(m->created_at, c, sizeof c), "text", m->body_text, "html", m->body_html,
+		             "text_from_html", m->text_from_html, "may_auto_answer", m->may_auto_answer,
+		             "kind", m->kind, "hygiene", m->hygiene_reasons, "thread_reason",
+		             m->thread_reason, "truncated", m->truncated, "notes", m->parse_notes, "raw_sha256",
+		             m->raw_sha256));
+	return MADO_OK;
+}
+
+static mado_status add_attachment(void *v, const struct store_attachment *a)
+{
+	json_array_append_new(v, json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:b, s:b, s:s}", "id",
+	                                   (json_int_t)a->id, "message", (json_int_t)a->message_row,
+	                                   "filename", a->filename, "content_type", a->content_type,
+	                                   "size", (json_int_t)a->size, "content_id", a->content_id,
+	                                   "inline", a->inline_part, "stored", a->stored, "sha256",
+	                                   a->sha256));
+	return MADO_OK;
+}
+
+static mado_status add_participant(void *v, const struct store_participant *p)
+{
+	json_array_append_new(v, json_pack("{s:s, s:s, s:s}", "email", p->email, "name", p->name, "role",
+	                                   p->role));
+	return MADO_OK;
+}
+
+static mado_status add_event(void *v, const struct store_event *e)
+{
+	char c[32];
+	json_array_append_new(v, json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s}", "id", (json_int_t)e->id,
+	                                   "actor", e->actor, "kind", e->kind, "field", e->field, "old",
+	                                   e->old_value, "new", e->new_value, "at",
+	                                   view_time(e->created_at, c, sizeof c)));
+	return MADO_OK;
+}
+
+
+mado_status view_ticket_full(struct store *s, struct arena *a, const struct store_ticket *t, json_t **out,
+                             struct mado_err *err)
+{
+	json_t *j = view_ticket(t), *msgs = json_array(), *atts = json_array(), *parts = json_array(),
+	       *evs = json_array();
+	mado_status st;
+	if ((st = store_message_list(s, a, t->id, add_message, msgs, err)) ||
+	    (st = store_attachment_list(s, a, t->id, add_attachment, atts, err)) ||
+	    (st = store_participant_list(s, a, t->id, add_participant, parts, err)) ||
+	    (st = store_event_list(s, a, t->id, add_event, evs, err))) {
+		json_decref(j);
+		json_decref(msgs);
+		json_decref(atts);
+		json_decref(parts);
+		json_decref(evs);
+		*out = NULL;
+		return st;
+	}
+	json_object_set_new(j, "participants", parts);
+	json_object_set_new(j, "messages", msgs);
+	json_object_set_new(j, "attachments", atts);
+	json_object_set_new(j, "events", evs);
+	*out = j;
+	return MADO_OK;
+}

@@ -1,0 +1,46 @@
+/*
+ * Shared by the files of the SQLite backend (the .c files of src/store/sqlite): the
+ * connection struct and small helpers. Each file keeps its SQL as static
+ * strings and gets prepared statements through store_stmt(), which caches
+ * them per connection by the string's address.
+ */
+#ifndef MADO_STORE_SQLITE_INTERNAL_H
+#define MADO_STORE_SQLITE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "store/store.h"
+
+#define STORE_STMT_CACHE 256
+
+struct store_cached_stmt {
+	const char *sql;
+	sqlite3_stmt *st;
+};
+
+/* Prepared, reset and unbound statement for sql (a string literal: the
+ * cache is keyed by its address). NULL with err filled on failure. */
+sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct mado_err *err);
+mado_status store_db_fail(struct store *s, struct mado_err *err, const char *what);
+/* Step expecting no row we need. */
+mado_status store_step_done(struct store *s, sqlite3_stmt *st, struct mado_err *err);
+/* Step expecting at most one row; *found says whether it came. */
+mado_status store_step_row(struct store *s, sqlite3_stmt *st, bool *found, struct mado_err *err);
+/* Column text copied into the arena (NULL for SQL NULL). */
+const char *store_col_str(struct arena *a, sqlite3_stmt *st, int i);
+void store_bind_text(sqlite3_stmt *st, int i, const char *v); /* NULL binds '' */
+sqlite3 *store_db(struct store *s);
+
+/* The columns store_read_ticket() reads, followed by the FROM clause
+ * (tickets t, customers c, organizations o). */
+#define TICKET_COLS \
+	"t.id, t.subject, t.status, t.priority, t.type, t.channel, t.customer_id, " \
+	"t.organization_id, t.linked_ticket_id, t.spam, t.created_at, t.updated_at, " \
+	"coalesce(c.email,''), coalesce(c.name,''), coalesce(o.name,''), " \
+	"(SELECT count(*) FROM messages m WHERE m.ticket_id = t.id) " \
+	"FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id " \
+	"LEFT JOIN organizations o ON o.id = t.organization_id "
+void store_read_ticket(struct arena *a, sqlite3_stmt *st, struct store_ticket *t);
+
+#endif

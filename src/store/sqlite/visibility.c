@@ -1,0 +1,66 @@
+/*
+ * Which tickets a viewer may see, as one SQL condition shared by "may I
+ * see ticket N" and "list what I may see", so the two can never disagree
+ * (counts included). ?10 = all, ?11 = agent id, ?12 = customer id.
+ */
+#include "store/sqlite/internal.h"
+
+#define VISIBLE \
+	"(?10 = 1 " \
+	" OR (?11 > 0 AND (t.assignee_id = ?11 OR t.group_id IN " \
+	"     (SELECT group_id FROM group_members WHERE agent_id = ?11))) " \
+	" OR (?12 > 0 AND (t.customer_id = ?12 OR EXISTS (SELECT 1 FROM customers me " \
+	"     JOIN organizations og ON og.id = me.organization_id " \
+	"     WHERE me.id = ?12 AND og.shared_tickets = 1 AND t.organization_id = og.id))))"
+
+static const char sql_visible[] = "SELECT 1 FROM tickets t WHERE t.id = ?1 AND " VISIBLE;
+static const char sql_list[] = "SELECT " TICKET_COLS "WHERE (?1 = 0 OR t.id < ?1) AND " VISIBLE
+                               " ORDER BY t.id DESC LIMIT ?2";
+static const char sql_list_status[] = "SELECT " TICKET_COLS "WHERE (?1 = 0 OR t.id < ?1) AND t.status = ?3 AND "
+                                      VISIBLE " ORDER BY t.id DESC LIMIT ?2";
+
+static void bind_viewer(sqlite3_stmt *st, const struct store_viewer *v)
+{
+	sqlite3_bind_int(st, 10, v->all);
+	sqlite3_bind_int64(st, 11, v->agent_id);
+	sqlite3_bind_int64(st, 12, v->customer_id);
+}
+
+mado_status store_ticket_visible(struct store *s, const struct store_viewer *v, int64_t ticket_id,
+                                 bool *visible, struct mado_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_visible, err);
+	if (!st)
+		return MADO_EDB;
+	sqlite3_bind_int64(st, 1, ticket_id);
+	bind_viewer(st, v);
+	mado_status r = store_step_row(s, st, visible, err);
+	sqlite3_reset(st);
+	return r;
+}
+
+mado_status store_ticket_list_visible(struct store *s, struct arena *a, const struct store_viewer *v,
+                                      const struct store_list_opts *o, store_ticket_cb cb, void *ctx,
+                                      struct mado_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, o->status ? sql_list_status : sql_list, err);
+	if (!st)
+		return MADO_EDB;
+	sqlite3_bind_int64(st, 1, o->before_id);
+	sqlite3_bind_int64(st, 2, o->limit > 0 ? o->limit : 50);
+	if (o->status)
+		store_bind_text(st, 3, o->status);
+	bind_viewer(st, v);
+	int rc;
+	mado_status r = MADO_OK;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_ticket t;
+		store_read_ticket(a, st, &t);
+		if ((r = cb(ctx, &t)))
+			break;
+	}
+	if (!r && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		r = store_db_fail(s, err, "read");
+	sqlite3_reset(st);
+	return r;
+}
