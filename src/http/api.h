@@ -13,4 +13,37 @@ void api_session(struct http_req *req, struct http_resp *resp);
 void api_tickets_list(struct http_req *req, struct http_resp *resp);
 void api_ticket_show(struct http_req *req, struct http_resp *resp);
 
+void api_presence_get(struct http_req *req, struct http_resp *resp);
+void api_presence_set(struct http_req *req, struct http_resp *resp);
+void api_events_stream(struct http_req *req, struct http_resp *resp);
+void api_search(struct http_req *req, struct http_resp *resp);
+void api_ticket_update(struct http_req *req, struct http_resp *resp);
+void api_tickets_bulk(struct http_req *req, struct http_resp *resp);
+void api_ticket_note(struct http_req *req, struct http_resp *resp);
+void api_ticket_reply(struct http_req *req, struct http_resp *resp);
+void api_ticket_merge(struct http_req *req, struct http_resp *resp);
+void api_ticket_link(struct http_req *req, struct http_resp *resp);
+void api_ticket_split(struct http_req *req, struct http_resp *resp);
+void api_views_list(struct http_req *req, struct http_resp *resp);
+void api_view_create(struct http_req *req, struct http_resp *resp);
+void api_view_delete(struct http_req *req, struct http_resp *resp);
+void api_fields_list(struct http_req *req, struct http_resp *resp);
+void api_field_create(struct http_req *req, struct http_resp *resp);
+void api_customers_list(struct http_req *req, struct http_resp *resp);
+void api_customer_show(struct http_req *req, struct http_resp *resp);
+void api_customer_update(struct http_req *req, struct http_resp *resp);
+void api_orgs_list(struct http_req *req, struct http_resp *resp);
+void api_org_show(struct http_req *req, struct http_resp *resp);
+void api_org_update(struct http_req *req, struct http_resp *resp);
+void api_attachment_download(struct http_req *req, struct http_resp *resp);
+void api_message_html(struct http_req *req, struct http_resp *resp);
+void api_upload(struct http_req *req, struct http_resp *resp);
+void api_agents_list(struct http_req *req, struct http_resp *resp);
+void api_agent_create(struct http_req *req, struct http_resp *resp);
+void api_agent_update(struct http_req *req, struct http_resp *resp);
+void api_groups_list(struct http_req *req, struct http_resp *resp);
+void api_group_create(struct http_req *req, struct http_resp *resp);
+void api_group_member_add(struct http_req *req, struct http_resp *resp);
+void api_token_create(struct http_req *req, struct http_resp *resp);
+
 #endif
