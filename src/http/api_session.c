@@ -23,17 +23,17 @@ void api_login(struct http_req *req, struct http_resp *resp)
 	json_t *j = http_body_json(req, resp);
 	if (!j)
 		return;
-	const char *email = json_string_value(json_object_get(j, "email"));
-	const char *password = json_string_value(json_object_get(j, "password"));
+	/* copied out of the JSON, which is released before the slow hash */
+	const char *email = arena_strdup(req->arena, json_string_value(json_object_get(j, "email")));
+	const char *password = arena_strdup(req->arena, json_string_value(json_object_get(j, "password")));
+	json_decref(j);
 	if (!email || !password || strlen(email) > 254 || strlen(password) > 1024) {
-		json_decref(j);
 		http_error(resp, 400, "bad_request", "email and password are required");
 		return;
 	}
 	time_t now = time(NULL);
 	struct auth_state *as = &req->srv->auth;
 	if (!auth_login_allowed(as, email, req->remote_addr, now)) {
-		json_decref(j);
 		http_header_add(resp, req, "Retry-After", "900");
 		http_error(resp, 429, "rate_limited", "too many failed logins; try again later");
 		return;
@@ -42,7 +42,6 @@ void api_login(struct http_req *req, struct http_resp *resp)
 	struct mado_err err;
 	mado_status st = store_agent_by_email(req->store, req->arena, email, &ag, &err);
 	bool good = auth_check_password(st == MADO_OK && !ag.disabled ? ag.password_hash : NULL, password);
-	json_decref(j);
 	if (!good) {
 		auth_login_failed(as, email, req->remote_addr, now);
 		http_error(resp, 401, "invalid_credentials", "wrong email or password");

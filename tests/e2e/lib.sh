@@ -45,3 +45,34 @@ mail() {
 	for h in "$@"; do printf '%s\n' "$h"; done
 	printf '\n%s\n' "${BODY:-Hello, I need help with my order.}"
 }
+
+# free_port: a TCP port nobody listens on (checked in /proc/net/tcp)
+free_port() {
+	p=$(( 20000 + $$ % 20000 ))
+	while grep -qi ":$(printf '%04X' $p) " /proc/net/tcp /proc/net/tcp6 2>/dev/null; do p=$((p + 1)); done
+	echo $p
+}
+# start_server WS: start `mado serve` on a free port; sets PORT and BASE
+start_server() {
+	PORT=$(free_port)
+	BASE="http://127.0.0.1:$PORT"
+	"$MADO_BIN" -w "$1" serve --listen "127.0.0.1:$PORT" >"$TMPROOT/serve.$PORT.log" 2>&1 &
+	SERVER_PID=$!
+	on_exit stop_server
+	i=0
+	while ! curl -s -o /dev/null "$BASE/healthz" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
+stop_server() {
+	[ -n "${SERVER_PID:-}" ] || return 0
+	kill "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null
+	SERVER_PID=
+}
+# login EMAIL PASSWORD JAR: log in, keep the cookie in JAR, print the CSRF token
+login() {
+	curl -s -c "$3" -H 'Content-Type: application/json' \
+		-d "{\"email\":\"$1\",\"password\":\"$2\"}" "$BASE/api/v1/session" |
+		sed -n 's/.*"csrf_token":"\([0-9a-f]*\)".*/\1/p'
+}
+# code ARGS...: HTTP status of a curl request
+code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
