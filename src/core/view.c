@@ -3,6 +3,7 @@
  * a ticket looks to the outside, used by `mado ticket --json` and the API.
  */
 #include "core/view.h"
+#include "store/store_people.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -56,14 +57,25 @@ static mado_status add_message(void *v, const struct store_message *m)
 	return MADO_OK;
 }
 
+struct att_ctx {
+	struct store *s;
+	struct arena *a;
+	json_t *arr;
+};
+
 static mado_status add_attachment(void *v, const struct store_attachment *a)
 {
-	json_array_append_new(v, json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:b, s:b, s:s}", "id",
-	                                   (json_int_t)a->id, "message", (json_int_t)a->message_row,
-	                                   "filename", a->filename, "content_type", a->content_type,
-	                                   "size", (json_int_t)a->size, "content_id", a->content_id,
-	                                   "inline", a->inline_part, "stored", a->stored, "sha256",
-	                                   a->sha256));
+	struct att_ctx *c = v;
+	json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:b, s:b, s:s}", "id", (json_int_t)a->id, "message",
+	                      (json_int_t)a->message_row, "filename", a->filename, "content_type",
+	                      a->content_type, "size", (json_int_t)a->size, "content_id", a->content_id,
+	                      "inline", a->inline_part, "stored", a->stored, "sha256", a->sha256);
+	/* the unguessable download URL (access is still checked per request) */
+	const char *url = NULL;
+	struct mado_err err;
+	if (a->stored && people_attachment_url(c->s, c->a, a->id, &url, &err) == MADO_OK)
+		json_object_set_new(j, "url", json_string(url));
+	json_array_append_new(c->arr, j);
 	return MADO_OK;
 }
 
@@ -92,7 +104,7 @@ mado_status view_ticket_full(struct store *s, struct arena *a, const struct stor
 	       *evs = json_array();
 	mado_status st;
 	if ((st = store_message_list(s, a, t->id, add_message, msgs, err)) ||
-	    (st = store_attachment_list(s, a, t->id, add_attachment, atts, err)) ||
+	    (st = store_attachment_list(s, a, t->id, add_attachment, &(struct att_ctx){ s, a, atts }, err)) ||
 	    (st = store_participant_list(s, a, t->id, add_participant, parts, err)) ||
 	    (st = store_event_list(s, a, t->id, add_event, evs, err))) {
 		json_decref(j);

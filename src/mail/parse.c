@@ -18,6 +18,7 @@
 #include "mail/mail.h"
 
 #include <gmime/gmime.h>
+#include <iconv.h>
 #include <pthread.h>
 #include <string.h>
 #include <strings.h>
@@ -40,9 +41,27 @@ void mail_limits_default(struct mail_limits *lim)
 }
 
 static pthread_once_t gmime_once = PTHREAD_ONCE_INIT;
+/*
+ * glibc unloads a gconv module when its last descriptor closes, and GMime
+ * opens and closes one for each encoded word it decodes while building
+ * its header objects: for Japanese mail, reloading ISO-2022-JP.so and
+ * libJIS.so dominated parsing. One descriptor per charset family kept open
+ * for the life of the process keeps the modules loaded.
+ */
+static void pin_gconv_modules(void)
+{
+	static const char *const pinned[] = { "ISO-2022-JP", "ISO-2022-JP-2", "SHIFT_JIS", "CP932",
+		                                  "EUC-JP", "EUC-KR", "GB18030", "BIG5", "ISO-8859-1" };
+	for (size_t i = 0; i < sizeof pinned / sizeof pinned[0]; i++) {
+		iconv_t cd = iconv_open("UTF-8", pinned[i]);
+		(void)cd; /* deliberately never closed */
+	}
+}
+
 static void gmime_setup(void)
 {
 	g_mime_init();
+	pin_gconv_modules();
 }
 
 /* Parser state for one message. */

@@ -110,15 +110,36 @@ void blob_path(const char *root, const char *sha_hex, char *out, size_t outsz)
 	snprintf(out, outsz, "%s/%.2s/%s", root, sha_hex, sha_hex);
 }
 
+/* Fan-out directories known to exist, per thread and store root, so that
+ * a bulk import does not try mkdir() once per blob. */
+static __thread char known_root[256];
+static __thread unsigned char known_dirs[256 / 8];
+
+static bool dir_known(const char *root, const char *sha_hex, unsigned *idx)
+{
+	unsigned v = 0;
+	sscanf(sha_hex, "%2x", &v);
+	*idx = v & 0xff;
+	if (strcmp(known_root, root) != 0) {
+		snprintf(known_root, sizeof known_root, "%s", root);
+		memset(known_dirs, 0, sizeof known_dirs);
+	}
+	return known_dirs[*idx / 8] & (1u << (*idx % 8));
+}
+
 /* Make ROOT/ab; a new one is itself a new entry of ROOT. */
 static mado_status ensure_dir(const char *root, const char *sha_hex, struct blob_batch *batch,
                               char *dir, size_t dirsz, struct mado_err *err)
 {
 	snprintf(dir, dirsz, "%s/%.2s", root, sha_hex);
-	if (mkdir(dir, 0750) == 0)
-		return remember(&batch->dirs, &batch->ndirs, &batch->capdirs, root, true);
-	if (errno == EEXIST)
+	unsigned idx;
+	if (dir_known(root, sha_hex, &idx))
 		return MADO_OK;
+	int rc = mkdir(dir, 0750);
+	if (rc == 0 || errno == EEXIST) {
+		known_dirs[idx / 8] |= (unsigned char)(1u << (idx % 8));
+		return rc == 0 ? remember(&batch->dirs, &batch->ndirs, &batch->capdirs, root, true) : MADO_OK;
+	}
 	return mado_fail(err, fsio_status(errno), "mkdir %s: %s", dir, strerror(errno));
 }
 

@@ -121,6 +121,17 @@ MSG
 is "$(ntickets "$W")" "$((before + 1))" "a forwarded bounce from a person opens a ticket"
 is "$(sql "$W" "SELECT count(*) FROM customers WHERE bouncing = 1 AND email <> 'alice@example.org'")" 0 "…and marks no address as bouncing"
 
+# Attachments: stored by hash, listed with an unguessable download URL
+printf 'From: ann@att.test\nSubject: with file\nMessage-ID: <att1@att.test>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=Q\n\n--Q\nContent-Type: text/plain\n\nsee file\n--Q\nContent-Type: application/pdf\nContent-Disposition: attachment; filename="../../report.pdf"\nContent-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n--Q--\n' | mado -w "$W" ingest
+ta=$(sql "$W" "SELECT ticket_id FROM messages WHERE message_id='att1@att.test'")
+mado -w "$W" ticket show "$ta" --json > "$TMPROOT/att.json"
+grep -q '"filename": "report.pdf"' "$TMPROOT/att.json"
+ok $? "attachment listed with a safe name"
+grep -Eq '"url": "/api/v1/attachments/[0-9a-f]{64}"' "$TMPROOT/att.json"
+ok $? "…and an unguessable download URL"
+asha=$(sql "$W" "SELECT sha256 FROM attachments a JOIN messages m ON m.id = a.message_id WHERE m.message_id='att1@att.test'")
+is "$(sha256sum "$W/blobs/$(echo "$asha" | cut -c1-2)/$asha" | cut -d' ' -f1)" "$asha" "…stored under its SHA-256"
+
 # Limits and loops: 65 with a reason
 cat > "$W/mado.conf" <<'CONF'
 mail.max_message_bytes = 2K

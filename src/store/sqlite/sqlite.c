@@ -289,6 +289,7 @@ mado_status store_open(const char *path, int busy_ms, struct store **out, struct
 	    (st = exec(s, "PRAGMA synchronous=FULL", err)) ||
 	    (st = exec(s, "PRAGMA foreign_keys=ON", err)) ||
 	    (st = exec(s, "PRAGMA temp_store=MEMORY", err)) ||
+	    (st = exec(s, "PRAGMA cache_size=-16384", err)) ||
 	    (st = migrate(s, err))) {
 		store_close(s);
 		return st;
