@@ -152,7 +152,10 @@ static int truncate_wal(const char *db_path, long kb)
 	int one = 1;
 	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
 	sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
-	int rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	/* a checkpoint on a connection that has not read yet does nothing */
+	int rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	if (rc != SQLITE_OK)
 		fprintf(stderr, "ceiling: checkpoint %s: %s\n", db_path, sqlite3_errmsg(db));
 	sqlite3_close(db);

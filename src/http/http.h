@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "store/store.h"
 #include "util/arena.h"
@@ -64,12 +65,29 @@ struct http_header {
 	const char *name, *value;
 };
 
+/*
+ * A streamed body (server-sent events). When read is set, server.c sends
+ * the status and headers, then calls read(ctx, pos, buf, max) whenever the
+ * client can take more: it returns the bytes it put in buf, 0 after
+ * parking the connection with server_conn_suspend() (see
+ * server_internal.h) until someone calls server_conn_resume(), or
+ * HTTP_STREAM_END. free(ctx) is called once when the connection is done,
+ * also when it never started.
+ */
+#define HTTP_STREAM_END ((ssize_t)-1)
+struct http_stream {
+	ssize_t (*read)(void *ctx, uint64_t pos, char *buf, size_t max);
+	void (*free)(void *ctx);
+	void *ctx;
+};
+
 struct http_resp {
 	int status;
 	const char *content_type;
 	struct buf body;
 	struct http_header headers[HTTP_MAX_HEADERS];
 	size_t nheaders;
+	struct http_stream stream;  /* read == NULL: body is the response */
 };
 
 typedef void (*http_handler)(struct http_req *req, struct http_resp *resp);

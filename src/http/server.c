@@ -27,6 +27,7 @@
 
 #include "core/intake.h"
 #include "http/auth.h"
+#include "http/events.h"
 #include "http/http.h"
 #include "http/server_internal.h"
 #include "mail/spool.h"
@@ -107,8 +108,16 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 static enum MHD_Result send_resp(struct server *s, struct MHD_Connection *conn, struct http_resp *r,
                                  double started)
 {
-	struct MHD_Response *mr = MHD_create_response_from_buffer(r->body.len, r->body.p ? r->body.p : (void *)"",
-	                                                          MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *mr;
+	if (r->stream.read) {
+		mr = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, r->stream.read, r->stream.ctx,
+		                                       r->stream.free);
+		if (!mr && r->stream.free)
+			r->stream.free(r->stream.ctx);
+	} else {
+		mr = MHD_create_response_from_buffer(r->body.len, r->body.p ? r->body.p : (void *)"",
+		                                     MHD_RESPMEM_MUST_COPY);
+	}
 	if (!mr)
 		return MHD_NO;
 	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++) {
@@ -226,6 +235,7 @@ static void *drainer(void *arg)
 			if (intake_drain(&ctx, s->ws->spool_dir, s->ws->cfg.drain_batch, 0, &ds, &err) != MADO_OK)
 				fprintf(stderr, "mado serve: drain: %s\n", err.msg);
 			server_count_ingested(s, ds.processed);
+			events_after_drain(s, st);
 		}
 		for (int i = 0; i < 20 && !atomic_load(&s->stopping); i++) {
 			struct timespec d = { 0, 10 * 1000 * 1000 };
@@ -253,18 +263,25 @@ mado_status server_start(struct workspace *ws, const struct server_opts *o, stru
 	s->ws = ws;
 	s->opts = *o;
 	auth_init(&s->auth);
+	if (!(s->events = events_new(s))) {
+		free(s);
+		return mado_fail(err, MADO_ENOMEM, "out of memory");
+	}
 	bool got = false;
 	if (workspace_lock_writer(ws, 2000, &got, err) || !got) {
+		events_free(s->events);
 		free(s);
 		return mado_fail(err, MADO_ETEMP, "another process holds %s (another mado serve?)", ws->lock_path);
 	}
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(o->port) };
 	if (inet_pton(AF_INET, o->listen_addr, &sa.sin_addr) != 1) {
 		workspace_unlock_writer(ws);
+		events_free(s->events);
 		free(s);
 		return mado_fail(err, MADO_EINVAL, "cannot listen on '%s': give an IPv4 address", o->listen_addr);
 	}
-	s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+	s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+	                             MHD_ALLOW_SUSPEND_RESUME,
 	                             o->port, NULL, NULL, access_handler, s,
 	                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads ? o->threads : 2),
@@ -276,12 +293,14 @@ mado_status server_start(struct workspace *ws, const struct server_opts *o, stru
 	                             MHD_OPTION_END);
 	if (!s->daemon) {
 		workspace_unlock_writer(ws);
+		events_free(s->events);
 		free(s);
 		return mado_fail(err, MADO_EIO, "cannot listen on %s:%u (in use?)", o->listen_addr, o->port);
 	}
 	if (pthread_create(&s->drain_thread, NULL, drainer, s) != 0) {
 		MHD_stop_daemon(s->daemon);
 		workspace_unlock_writer(ws);
+		events_free(s->events);
 		free(s);
 		return mado_fail(err, MADO_ENOMEM, "cannot start the drainer thread");
 	}
@@ -294,11 +313,23 @@ void server_stop(struct server *s)
 	if (!s)
 		return;
 	atomic_store(&s->stopping, true);
+	events_shutdown(s->events);   /* ends open streams: MHD must not stop with parked ones */
 	MHD_stop_daemon(s->daemon);
 	pthread_join(s->drain_thread, NULL);
+	events_free(s->events);
 	auth_free(&s->auth);
 	workspace_unlock_writer(s->ws);
 	free(s);
+}
+
+void server_conn_suspend(void *conn)
+{
+	MHD_suspend_connection(conn);
+}
+
+void server_conn_resume(void *conn)
+{
+	MHD_resume_connection(conn);
 }
 
 /* ---- request accessors (the part of http.h that reads the connection) ---- */

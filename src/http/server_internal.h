@@ -36,7 +36,13 @@ struct server {
 	atomic_bool stopping;
 	struct metrics metrics;
 	struct auth_state auth;
+	struct events *events;      /* live-event bus (src/http/events.c) */
 };
+
+/* Park a streaming connection from inside its read callback; wake it from
+ * any thread (only a parked one, exactly once per park). */
+void server_conn_suspend(void *conn);
+void server_conn_resume(void *conn);
 
 /* This pool thread's database connection (opened on first use). */
 struct store *server_thread_store(struct server *s, struct mado_err *err);

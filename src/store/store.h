@@ -264,4 +264,8 @@ mado_status store_ticket_list_visible(struct store *s, struct arena *a, const st
                                       const struct store_list_opts *o, store_ticket_cb cb, void *ctx,
                                       struct mado_err *err);
 
+/* The rest of the interface, by area. */
+#include "store/store_tickets.h"
+#include "store/store_people.h"
+
 #endif

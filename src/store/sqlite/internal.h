@@ -43,4 +43,17 @@ sqlite3 *store_db(struct store *s);
 	"LEFT JOIN organizations o ON o.id = t.organization_id "
 void store_read_ticket(struct arena *a, sqlite3_stmt *st, struct store_ticket *t);
 
+/* Which tickets (alias t) a viewer may see: one SQL condition shared by
+ * "may I see ticket N", "list what I may see" and every filtered list or
+ * count, so they can never disagree. ?10 = all, ?11 = agent id,
+ * ?12 = customer id (bind them with store_bind_viewer()). */
+#define VISIBLE \
+	"(?10 = 1 " \
+	" OR (?11 > 0 AND (t.assignee_id = ?11 OR t.group_id IN " \
+	"     (SELECT group_id FROM group_members WHERE agent_id = ?11))) " \
+	" OR (?12 > 0 AND (t.customer_id = ?12 OR EXISTS (SELECT 1 FROM customers me " \
+	"     JOIN organizations og ON og.id = me.organization_id " \
+	"     WHERE me.id = ?12 AND og.shared_tickets = 1 AND t.organization_id = og.id))))"
+void store_bind_viewer(sqlite3_stmt *st, const struct store_viewer *v);
+
 #endif

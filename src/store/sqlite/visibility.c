@@ -1,17 +1,9 @@
 /*
  * Which tickets a viewer may see, as one SQL condition shared by "may I
  * see ticket N" and "list what I may see", so the two can never disagree
- * (counts included). ?10 = all, ?11 = agent id, ?12 = customer id.
+ * (counts included). The condition is VISIBLE in internal.h.
  */
 #include "store/sqlite/internal.h"
-
-#define VISIBLE \
-	"(?10 = 1 " \
-	" OR (?11 > 0 AND (t.assignee_id = ?11 OR t.group_id IN " \
-	"     (SELECT group_id FROM group_members WHERE agent_id = ?11))) " \
-	" OR (?12 > 0 AND (t.customer_id = ?12 OR EXISTS (SELECT 1 FROM customers me " \
-	"     JOIN organizations og ON og.id = me.organization_id " \
-	"     WHERE me.id = ?12 AND og.shared_tickets = 1 AND t.organization_id = og.id))))"
 
 static const char sql_visible[] = "SELECT 1 FROM tickets t WHERE t.id = ?1 AND " VISIBLE;
 static const char sql_list[] = "SELECT " TICKET_COLS "WHERE (?1 = 0 OR t.id < ?1) AND " VISIBLE
@@ -19,7 +11,7 @@ static const char sql_list[] = "SELECT " TICKET_COLS "WHERE (?1 = 0 OR t.id < ?1
 static const char sql_list_status[] = "SELECT " TICKET_COLS "WHERE (?1 = 0 OR t.id < ?1) AND t.status = ?3 AND "
                                       VISIBLE " ORDER BY t.id DESC LIMIT ?2";
 
-static void bind_viewer(sqlite3_stmt *st, const struct store_viewer *v)
+void store_bind_viewer(sqlite3_stmt *st, const struct store_viewer *v)
 {
 	sqlite3_bind_int(st, 10, v->all);
 	sqlite3_bind_int64(st, 11, v->agent_id);
@@ -33,7 +25,7 @@ mado_status store_ticket_visible(struct store *s, const struct store_viewer *v, 
 	if (!st)
 		return MADO_EDB;
 	sqlite3_bind_int64(st, 1, ticket_id);
-	bind_viewer(st, v);
+	store_bind_viewer(st, v);
 	mado_status r = store_step_row(s, st, visible, err);
 	sqlite3_reset(st);
 	return r;
@@ -50,7 +42,7 @@ mado_status store_ticket_list_visible(struct store *s, struct arena *a, const st
 	sqlite3_bind_int64(st, 2, o->limit > 0 ? o->limit : 50);
 	if (o->status)
 		store_bind_text(st, 3, o->status);
-	bind_viewer(st, v);
+	store_bind_viewer(st, v);
 	int rc;
 	mado_status r = MADO_OK;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -1,0 +1,276 @@
+/*
+ * Search (SQLite backend): which visible tickets contain all of the
+ * user's words, best first.
+ *
+ * Words of 3+ characters go to FTS5 (trigram tokenizer, migration 004),
+ * each quoted as an FTS5 string literal ("..." with " doubled), so that
+ * quotes, NEAR, *, ^, column filters or SQL in the input are only ever
+ * text to look for. Hits from message_fts (subject weighted 4, body 1) and
+ * ticket_fts are grouped per ticket keeping the best bm25 score, and the
+ * message that scored it (SQLite's min() bare-column rule).
+ *
+ * Trigrams need 3 characters: a 2-character word (請求, 返金) matches
+ * nothing in FTS5. Such words are LIKE patterns ('%' word '%', with the
+ * LIKE wildcards escaped): on top of an FTS match they filter its
+ * messages; when every word is short they scan the newest scan_window
+ * messages only, newest first, so the cost is bounded (measured in
+ * docs/api/search-events.md). Rejected: a bigram FTS table, which needs a
+ * custom tokenizer registered on every connection and doubles the index;
+ * and fts5vocab prefix expansion (請求* over trigram terms), which misses
+ * a word at the very end of a text.
+ *
+ * One query yields every matching visible ticket in order; the page is cut
+ * out of it in C while counting the rest, so the total costs no second
+ * query and always agrees with the page (same visibility condition).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite/internal.h"
+#include "store/store_search.h"
+
+/* VISIBLE comes from internal.h: the one visibility condition. */
+
+/* Short words ?5..?8 (NULL = unused slot) must occur in subject or body. */
+#define SHORT1(n, subj, body) \
+	"(?" n " IS NULL OR " subj " LIKE ?" n " ESCAPE '\\' OR " body " LIKE ?" n " ESCAPE '\\')"
+#define SHORT(subj, body) \
+	SHORT1("5", subj, body) " AND " SHORT1("6", subj, body) " AND " SHORT1("7", subj, body) \
+	" AND " SHORT1("8", subj, body)
+
+#define FILTER " JOIN tickets t ON t.id = h.tid WHERE (?3 IS NULL OR t.status = ?3) AND " VISIBLE
+
+static const char sql_fts[] =
+	"SELECT h.tid, h.best, h.mid FROM ("
+	"  SELECT tid, min(score) AS best, mid FROM ("
+	"    SELECT m.ticket_id AS tid, f.mid, f.score FROM"
+	"      (SELECT rowid AS mid, bm25(message_fts, 4.0, 1.0) AS score FROM message_fts"
+	"        WHERE message_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?13) f"
+	"      JOIN messages m ON m.id = f.mid"
+	"     WHERE m.ticket_id IS NOT NULL AND " SHORT("m.subject", "m.body_text")
+	"    UNION ALL"
+	"    SELECT f.tid, 0, f.score FROM"
+	"      (SELECT rowid AS tid, bm25(ticket_fts) AS score FROM ticket_fts"
+	"        WHERE ticket_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?13) f"
+	"      JOIN tickets tk ON tk.id = f.tid WHERE " SHORT("tk.subject", "''")
+	"  ) GROUP BY tid"
+	") h" FILTER
+	" ORDER BY h.best, t.id DESC";
+
+static const char sql_scan[] =
+	"SELECT h.tid, 0.0, h.mid FROM ("
+	"  SELECT r.ticket_id AS tid, max(r.id) AS mid FROM"
+	"    (SELECT id, ticket_id, subject, body_text FROM messages ORDER BY id DESC LIMIT ?9) r"
+	"   WHERE r.ticket_id IS NOT NULL AND " SHORT("r.subject", "r.body_text")
+	"   GROUP BY r.ticket_id"
+	") h" FILTER
+	" ORDER BY h.mid DESC";
+
+/* Did the candidate window cut anything off? */
+static const char sql_fts_more[] =
+	"SELECT (SELECT count(*) FROM (SELECT 1 FROM message_fts WHERE message_fts MATCH ?1 LIMIT ?2)) +"
+	"       (SELECT count(*) FROM (SELECT 1 FROM ticket_fts WHERE ticket_fts MATCH ?1 LIMIT ?2))";
+
+static const char sql_text[] = "SELECT subject, body_text, id FROM messages WHERE id = ?1";
+static const char sql_text_first[] =
+	"SELECT subject, body_text, id FROM messages WHERE ticket_id = ?1 ORDER BY id LIMIT 1";
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* "word" with " doubled: an FTS5 string, never syntax. */
+static void fts_quote(struct buf *b, const char *t)
+{
+	if (b->len)
+		buf_append_char(b, ' ');   /* implicit AND */
+	buf_append_char(b, '"');
+	for (; *t; t++) {
+		if (*t == '"')
+			buf_append_char(b, '"');
+		buf_append_char(b, *t);
+	}
+	buf_append_char(b, '"');
+}
+
+/* %word% for LIKE ... ESCAPE '\'. */
+static char *like_pattern(struct arena *a, const char *t)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	buf_append_char(&b, '%');
+	for (; *t; t++) {
+		if (*t == '%' || *t == '_' || *t == '\\')
+			buf_append_char(&b, '\\');
+		buf_append_char(&b, *t);
+	}
+	buf_append_char(&b, '%');
+	char *out = b.p ? arena_strndup(a, b.p, b.len) : NULL;
+	buf_free(&b);
+	return out;
+}
+
+mado_status store_search(struct store *s, struct arena *a, const struct store_viewer *v,
+                         const struct store_search_opts *o, struct store_search_result *out,
+                         struct mado_err *err)
+{
+	memset(out, 0, sizeof *out);
+	if (o->nterms < 1 || o->nterms > STORE_SEARCH_MAX_TERMS || o->limit < 1 || o->offset < 0)
+		return mado_fail(err, MADO_EINVAL, "between 1 and %d words", STORE_SEARCH_MAX_TERMS);
+	const char *shorts[STORE_SEARCH_MAX_SHORT] = { 0 };
+	size_t nshort = 0;
+	struct buf fts;
+	buf_init(&fts, 0);
+	mado_status r = MADO_OK;
+	for (size_t i = 0; i < o->nterms; i++) {
+		const char *t = o->terms[i];
+		size_t n = utf8_chars(t);
+		if (n == 0)
+			continue;
+		if (n >= STORE_SEARCH_SHORT_CHARS) {
+			fts_quote(&fts, t);
+		} else if (nshort == STORE_SEARCH_MAX_SHORT) {
+			r = mado_fail(err, MADO_EINVAL, "at most %d words shorter than %d characters",
+			              STORE_SEARCH_MAX_SHORT, STORE_SEARCH_SHORT_CHARS);
+			goto out;
+		} else if (!(shorts[nshort++] = like_pattern(a, t))) {
+			r = mado_fail(err, MADO_ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	if (!fts.len && !nshort) {
+		r = mado_fail(err, MADO_EINVAL, "nothing to search for");
+		goto out;
+	}
+	out->full_text = fts.len > 0;
+	sqlite3_stmt *st = store_stmt(s, out->full_text ? sql_fts : sql_scan, err);
+	if (!st) {
+		r = MADO_EDB;
+		goto out;
+	}
+	int64_t cand = o->candidates > 0 ? o->candidates : 2000;
+	if (out->full_text) {
+		sqlite3_bind_text(st, 1, fts.p, (int)fts.len, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 13, cand);
+	} else
+		sqlite3_bind_int64(st, 9, o->scan_window > 0 ? o->scan_window : 20000);
+	if (o->status)
+		store_bind_text(st, 3, o->status);
+	for (size_t i = 0; i < nshort; i++)
+		sqlite3_bind_text(st, 5 + (int)i, shorts[i], -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 10, v->all);
+	sqlite3_bind_int64(st, 11, v->agent_id);
+	sqlite3_bind_int64(st, 12, v->customer_id);
+
+	out->hits = arena_alloc(a, (size_t)o->limit * sizeof *out->hits);
+	if (!out->hits) {
+		r = mado_fail(err, MADO_ENOMEM, "out of memory");
+		sqlite3_reset(st);
+		goto out;
+	}
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->total >= o->offset && out->nhits < (size_t)o->limit) {
+			struct store_search_hit *h = &out->hits[out->nhits++];
+			h->ticket_id = sqlite3_column_int64(st, 0);
+			h->score = sqlite3_column_double(st, 1);
+			h->message_row = sqlite3_column_int64(st, 2);
+		}
+		out->total++;
+	}
+	if (rc != SQLITE_DONE)
+		r = store_db_fail(s, err, "search");
+	sqlite3_reset(st);
+	/* the statement keeps pointers to shorts[] (arena) and fts (copied) */
+	for (size_t i = 0; i < nshort; i++)
+		sqlite3_bind_null(st, 5 + (int)i);
+	out->exact = true;
+	if (!r && out->full_text) {
+		sqlite3_stmt *mo = store_stmt(s, sql_fts_more, err);
+		bool found = false;
+		if (!mo) {
+			r = MADO_EDB;
+			goto out;
+		}
+		sqlite3_bind_text(mo, 1, fts.p, (int)fts.len, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(mo, 2, cand + 1);
+		if (!(r = store_step_row(s, mo, &found, err)) && found)
+			out->exact = sqlite3_column_int64(mo, 0) <= cand;
+		sqlite3_reset(mo);
+	} else if (!r) {
+		out->exact = false;   /* a window of recent messages */
+	}
+out:
+	buf_free(&fts);
+	return r;
+}
+
+mado_status store_search_message_text(struct store *s, struct arena *a, int64_t *message_row,
+                                      int64_t ticket_id, const char **subject, const char **body,
+                                      struct mado_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, *message_row ? sql_text : sql_text_first, err);
+	if (!st)
+		return MADO_EDB;
+	sqlite3_bind_int64(st, 1, *message_row ? *message_row : ticket_id);
+	bool found = false;
+	mado_status r = store_step_row(s, st, &found, err);
+	if (!r && !found)
+		r = mado_fail(err, MADO_ENOTFOUND, "no such message");
+	if (!r) {
+		*subject = store_col_str(a, st, 0);
+		*body = store_col_str(a, st, 1);
+		*message_row = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	return r;
+}
+
+/* ---- the audit-trail tail for live events ---- */
+
+static const char sql_feed[] =
+	"SELECT id, ticket_id, kind FROM events WHERE id > ?1 AND ticket_id IS NOT NULL"
+	" AND kind IN ('created', 'message') AND actor NOT LIKE 'agent:%' ORDER BY id LIMIT ?2";
+static const char sql_feed_head[] = "SELECT coalesce(max(id), 0) FROM events";
+
+mado_status store_feed_since(struct store *s, struct arena *a, int64_t after_id, int max,
+                             store_feed_cb cb, void *ctx, int64_t *last, struct mado_err *err)
+{
+	*last = after_id;
+	sqlite3_stmt *st = store_stmt(s, sql_feed, err);
+	if (!st)
+		return MADO_EDB;
+	sqlite3_bind_int64(st, 1, after_id);
+	sqlite3_bind_int(st, 2, max);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_feed_item it = {
+			.event_id = sqlite3_column_int64(st, 0),
+			.ticket_id = sqlite3_column_int64(st, 1),
+			.kind = store_col_str(a, st, 2),
+		};
+		*last = it.event_id;
+		cb(ctx, &it);
+	}
+	mado_status r = rc == SQLITE_DONE ? MADO_OK : store_db_fail(s, err, "read events");
+	sqlite3_reset(st);
+	return r;
+}
+
+mado_status store_feed_head(struct store *s, int64_t *last, struct mado_err *err)
+{
+	*last = 0;
+	sqlite3_stmt *st = store_stmt(s, sql_feed_head, err);
+	if (!st)
+		return MADO_EDB;
+	bool found = false;
+	mado_status r = store_step_row(s, st, &found, err);
+	if (!r && found)
+		*last = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return r;
+}
