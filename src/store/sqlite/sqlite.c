@@ -262,6 +262,21 @@ static mado_status migrate(struct store *s, struct mado_err *err)
 	return store_commit(s, err);
 }
 
+/*
+ * Checkpoint after a commit once the WAL holds 1000 frames, and truncate it
+ * once it is large: with one short-lived process per mail the default
+ * autocheckpoint was never seen to run, the WAL grew without bound, and
+ * every process paid to rebuild its index on open (39 MB after 300 mails).
+ */
+static int wal_checkpoint_hook(void *ctx, sqlite3 *db, const char *name, int frames)
+{
+	(void)ctx;
+	if (frames >= 1000)
+		sqlite3_wal_checkpoint_v2(db, name, frames >= 4000 ? SQLITE_CHECKPOINT_TRUNCATE
+		                                                   : SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return SQLITE_OK;
+}
+
 mado_status store_open(const char *path, int busy_ms, struct store **out, struct mado_err *err)
 {
 	*out = NULL;
@@ -281,6 +296,7 @@ mado_status store_open(const char *path, int busy_ms, struct store **out, struct
 	 * WAL across closes and leave checkpoints to wal_autocheckpoint, or
 	 * every process pays a checkpoint (two extra fsyncs) and recreates the WAL. */
 	int one = 1;
+	sqlite3_wal_hook(s->db, wal_checkpoint_hook, NULL);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
 	sqlite3_extended_result_codes(s->db, 0);
