@@ -56,4 +56,21 @@ void store_read_ticket(struct arena *a, sqlite3_stmt *st, struct store_ticket *t
 	"     WHERE me.id = ?12 AND og.shared_tickets = 1 AND t.organization_id = og.id))))"
 void store_bind_viewer(sqlite3_stmt *st, const struct store_viewer *v);
 
+/* Step through all rows of st, running the body (which sets r_ to stop)
+ * for each; st is reset after, and the enclosing function returns r_. */
+#define STORE_EACH_ROW(s, st, err, ...)                                    \
+	do {                                                             \
+		int rc_;                                                     \
+		mado_status r_ = MADO_OK;                                    \
+		while ((rc_ = sqlite3_step(st)) == SQLITE_ROW) {             \
+			__VA_ARGS__;                                             \
+			if (r_)                                                  \
+				break;                                               \
+		}                                                            \
+		if (!r_ && rc_ != SQLITE_DONE && rc_ != SQLITE_ROW)          \
+			r_ = store_db_fail(s, err, "read");                      \
+		sqlite3_reset(st);                                           \
+		return r_;                                                   \
+	} while (0)
+
 #endif

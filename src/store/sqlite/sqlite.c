@@ -683,21 +683,6 @@ void store_read_ticket(struct arena *a, sqlite3_stmt *st, struct store_ticket *t
 	t->message_count = sqlite3_column_int64(st, 15);
 }
 
-/* Iterate the rows of a prepared statement, handing each to fn. */
-#define FOR_ROWS(s, st, err, ...)                                  \
-	do {                                                            \
-		int rc_;                                                    \
-		mado_status r_ = MADO_OK;                                   \
-		while ((rc_ = sqlite3_step(st)) == SQLITE_ROW) {            \
-			__VA_ARGS__;                                            \
-			if (r_)                                                 \
-				break;                                              \
-		}                                                           \
-		if (!r_ && rc_ != SQLITE_DONE && rc_ != SQLITE_ROW)         \
-			r_ = db_fail(s, err, "read");                           \
-		sqlite3_reset(st);                                          \
-		return r_;                                                  \
-	} while (0)
 
 mado_status store_ticket_list(struct store *s, struct arena *a, const struct store_list_opts *o,
                               store_ticket_cb cb, void *ctx, struct mado_err *err)
@@ -709,7 +694,7 @@ mado_status store_ticket_list(struct store *s, struct arena *a, const struct sto
 	sqlite3_bind_int64(st, 2, o->limit > 0 ? o->limit : 50);
 	if (o->status)
 		bind_text(st, 3, o->status);
-	FOR_ROWS(s, st, err, {
+	STORE_EACH_ROW(s, st, err, {
 		struct store_ticket t;
 		store_read_ticket(a, st, &t);
 		r_ = cb(ctx, &t);
@@ -740,7 +725,7 @@ mado_status store_message_list(struct store *s, struct arena *a, int64_t ticket_
 	if (!st)
 		return MADO_EDB;
 	sqlite3_bind_int64(st, 1, ticket_id);
-	FOR_ROWS(s, st, err, {
+	STORE_EACH_ROW(s, st, err, {
 		struct store_message m = {
 			.id = sqlite3_column_int64(st, 0),
 			.direction = col_str(a, st, 1),
@@ -777,7 +762,7 @@ mado_status store_attachment_list(struct store *s, struct arena *a, int64_t tick
 	if (!st)
 		return MADO_EDB;
 	sqlite3_bind_int64(st, 1, ticket_id);
-	FOR_ROWS(s, st, err, {
+	STORE_EACH_ROW(s, st, err, {
 		struct store_attachment x = {
 			.id = sqlite3_column_int64(st, 0),
 			.message_row = sqlite3_column_int64(st, 1),
@@ -800,7 +785,7 @@ mado_status store_participant_list(struct store *s, struct arena *a, int64_t tic
 	if (!st)
 		return MADO_EDB;
 	sqlite3_bind_int64(st, 1, ticket_id);
-	FOR_ROWS(s, st, err, {
+	STORE_EACH_ROW(s, st, err, {
 		struct store_participant p = { col_str(a, st, 0), col_str(a, st, 1), col_str(a, st, 2) };
 		r_ = cb(ctx, &p);
 	});
@@ -813,7 +798,7 @@ mado_status store_event_list(struct store *s, struct arena *a, int64_t ticket_id
 	if (!st)
 		return MADO_EDB;
 	sqlite3_bind_int64(st, 1, ticket_id);
-	FOR_ROWS(s, st, err, {
+	STORE_EACH_ROW(s, st, err, {
 		struct store_event e = {
 			.id = sqlite3_column_int64(st, 0),
 			.actor = col_str(a, st, 1),

@@ -417,21 +417,6 @@ static void read_field_def(struct arena *a, sqlite3_stmt *st, struct store_field
 	d->created_at = (time_t)sqlite3_column_int64(st, 5);
 }
 
-/* Step through all rows of st, calling body for each; st is reset after. */
-#define EACH_ROW(s, st, err, ...)                                    \
-	do {                                                             \
-		int rc_;                                                     \
-		mado_status r_ = MADO_OK;                                    \
-		while ((rc_ = sqlite3_step(st)) == SQLITE_ROW) {             \
-			__VA_ARGS__;                                             \
-			if (r_)                                                  \
-				break;                                               \
-		}                                                            \
-		if (!r_ && rc_ != SQLITE_DONE && rc_ != SQLITE_ROW)          \
-			r_ = store_db_fail(s, err, "read");                      \
-		sqlite3_reset(st);                                           \
-		return r_;                                                   \
-	} while (0)
 
 mado_status store_field_def_list(struct store *s, struct arena *a, store_field_def_cb cb, void *ctx,
                                  struct mado_err *err)
@@ -439,7 +424,7 @@ mado_status store_field_def_list(struct store *s, struct arena *a, store_field_d
 	sqlite3_stmt *st = store_stmt(s, sql_field_list, err);
 	if (!st)
 		return MADO_EDB;
-	EACH_ROW(s, st, err, {
+	STORE_EACH_ROW(s, st, err, {
 		struct store_field_def d;
 		read_field_def(a, st, &d);
 		r_ = cb(ctx, &d);
@@ -496,7 +481,7 @@ mado_status store_field_value_list(struct store *s, struct arena *a, int64_t tic
 	if (!st)
 		return MADO_EDB;
 	sqlite3_bind_int64(st, 1, ticket_id);
-	EACH_ROW(s, st, err, {
+	STORE_EACH_ROW(s, st, err, {
 		struct store_field_value v = { store_col_str(a, st, 0), store_col_str(a, st, 1),
 			                           store_col_str(a, st, 2) };
 		r_ = cb(ctx, &v);
@@ -535,7 +520,7 @@ static mado_status id_list(struct store *s, const char *sql, int64_t id, store_i
 	if (!st)
 		return MADO_EDB;
 	sqlite3_bind_int64(st, 1, id);
-	EACH_ROW(s, st, err, { r_ = cb(ctx, sqlite3_column_int64(st, 0)); });
+	STORE_EACH_ROW(s, st, err, { r_ = cb(ctx, sqlite3_column_int64(st, 0)); });
 }
 
 mado_status store_ticket_link_list(struct store *s, int64_t id, store_id_cb cb, void *ctx, struct mado_err *err)
@@ -662,7 +647,7 @@ mado_status store_note_list(struct store *s, struct arena *a, int64_t ticket_id,
 	if (!st)
 		return MADO_EDB;
 	sqlite3_bind_int64(st, 1, ticket_id);
-	EACH_ROW(s, st, err, {
+	STORE_EACH_ROW(s, st, err, {
 		struct store_note n = {
 			.id = sqlite3_column_int64(st, 0),
 			.agent_id = sqlite3_column_int64(st, 1),
@@ -682,7 +667,7 @@ mado_status store_mention_candidates(struct store *s, struct arena *a, store_age
 	sqlite3_stmt *st = store_stmt(s, sql_mention_candidates, err);
 	if (!st)
 		return MADO_EDB;
-	EACH_ROW(s, st, err, {
+	STORE_EACH_ROW(s, st, err, {
 		struct store_agent ag = {
 			.id = sqlite3_column_int64(st, 0),
 			.email = store_col_str(a, st, 1),
@@ -823,7 +808,7 @@ mado_status store_view_list(struct store *s, struct arena *a, int64_t agent_id, 
 	if (!st)
 		return MADO_EDB;
 	sqlite3_bind_int64(st, 1, agent_id);
-	EACH_ROW(s, st, err, {
+	STORE_EACH_ROW(s, st, err, {
 		struct store_view v;
 		read_view(a, st, &v);
 		r_ = cb(ctx, &v);
