@@ -19,30 +19,33 @@
  * `mado ingest`, it shows what ingest would cost with a bounded WAL.
  *
  * How the SQLite connection is closed decides how many syncs a mail costs
- * beyond the spool's two and the commit's one, so it is a mode:
+ * beyond the spool's two and the commit's two (the WAL, and the database
+ * directory, which SQLite syncs once per connection), so it is a mode:
  *
- *   bounded (default)  as Mado's store_open: no checkpoint on close
- *                      (SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE) and a persistent
- *                      WAL (SQLITE_FCNTL_PERSIST_WAL), and once the WAL holds
+ *   bounded (default)  no checkpoint on close (SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE)
+ *                      and a persistent WAL (SQLITE_FCNTL_PERSIST_WAL), as
+ *                      Mado's store_open sets them, and once the WAL holds
  *                      more than --wal-limit frames (default 256, 1 MB) a
  *                      wal_checkpoint(TRUNCATE) empties it. The cheapest
  *                      bounded way to commit one mail per process: the
  *                      ceiling proper.
- *   keep               as Mado's store_open and nothing more: no checkpoint on
- *                      close, persistent WAL, the default auto-checkpoint.
- *                      With one process per connection the WAL is never
- *                      reset: each new process finds an unknown WAL (the shm
- *                      index is rebuilt by the first connection), reads all
- *                      of it again, and nBackfill restarts from 0, so the
- *                      WAL and the per-process cost grow with every mail.
+ *   keep               no checkpoint on close, persistent WAL, SQLite's
+ *                      default auto-checkpoint and nothing more (Mado's
+ *                      store_open before it got a commit hook). With one
+ *                      process per connection the WAL is never reset: each
+ *                      new process finds a WAL it must index again (the
+ *                      first connection rebuilds the -shm index by reading
+ *                      the whole WAL) and that index starts with nothing
+ *                      checkpointed, so the WAL and the per-process cost
+ *                      grow with every mail.
  *   plain              sqlite3_close() as any program does it: the last
  *                      connection checkpoints the WAL into the database and
  *                      deletes it (2 more syncs), and the next process
  *                      recreates it (2 more: WAL header and directory).
  *
- * Linked only against libc and SQLite (the Makefile links with
- * --as-needed), so its process start-up is the minimum for a C program that
- * uses SQLite.
+ * Linked only against libc and SQLite (the toolchain links with
+ * --as-needed, so the Makefile's other libraries are dropped), so its
+ * process start-up is the minimum for a C program that uses SQLite.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -169,7 +172,7 @@ int main(int argc, char **argv)
 	if (a < argc && !strcmp(argv[a], "init"))
 		return a + 1 < argc ? init(argv[a + 1]) : die("usage", "ceiling init DIR");
 	if (a < argc && !strcmp(argv[a], "--truncate-wal"))
-		return a + 2 < argc ? truncate_wal(argv[a + 1], atol(argv[a + 2]))
+		return a + 2 < argc ? truncate_wal(argv[a + 1], strtol(argv[a + 2], NULL, 10))
 		                    : die("usage", "ceiling --truncate-wal DB KB");
 	for (; a + 1 < argc; a += 2) {
 		if (!strcmp(argv[a], "--close")) {
@@ -182,7 +185,7 @@ int main(int argc, char **argv)
 			else
 				return die("usage", "--close bounded|keep|plain");
 		} else if (!strcmp(argv[a], "--wal-limit")) {
-			wal_limit = atoi(argv[a + 1]);
+			wal_limit = (int)strtol(argv[a + 1], NULL, 10);
 		} else {
 			break;
 		}

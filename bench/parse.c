@@ -60,7 +60,7 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++)
 			(void)iconv_open("UTF-8", cs[i]); /* kept open: the module stays loaded */
 	}
-	int passes = argc > 2 ? atoi(argv[2]) : 1;
+	int passes = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 1;
 	if (passes < 1)
 		passes = 1;
 	struct mail_limits lim;

@@ -36,7 +36,7 @@ TMP=$(mktemp -d "${TMPDIR:-$BUILD}/mado-bench.XXXXXX")
 TMP=$(cd "$TMP" && pwd)
 cleanup() { rm -rf "$TMP"; }
 trap cleanup EXIT
-trap 'cleanup; exit 130' INT TERM
+trap 'cleanup; exit 130' INT TERM HUP PIPE
 # Snapshot the binaries: a rebuild of build/ while the benchmark runs (other
 # work in the same tree) must not swap the program between two mails.
 mkdir "$TMP/bin"
@@ -179,7 +179,7 @@ if [ "$BREAKDOWN" -gt 0 ]; then
 	bd spool "mado ingest --spool-only (spool write + 2 fsyncs)"
 	bd bounded "ceiling (no checkpoint on close, WAL truncated past 1 MB)"
 	bd plain "ceiling --close plain (checkpoint + WAL delete per close)"
-	bd keep "ceiling --close keep (WAL kept, never reset: Mado's mode)"
+	bd keep "ceiling --close keep (WAL kept, default auto-checkpoint)"
 	bd ingest-bounded "ingest, WAL truncated past 1 MB after each mail (what-if)"
 	printf '  %-58s p50 %6.2f ms  (CPU %5.2f ms)\n' "ingest (above, $INGEST_MAILS mails)" "$(field "$ING" p50_ms)" "$(field "$ING" cpu_mean_ms)"
 	echo "  shared libraries loaded by mado: $(ldd "$MADO" 2>/dev/null | grep -c '=>'), by ceiling: $(ldd "$BIN/ceiling" 2>/dev/null | grep -c '=>')"

@@ -20,6 +20,7 @@
 #include <gmime/gmime.h>
 #include <iconv.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
 
@@ -61,8 +62,12 @@ static void pin_gconv_modules(void)
 static void gmime_setup(void)
 {
 	g_mime_init();
-	pin_gconv_modules();
 }
+
+/* Pinning costs ~2 ms, wasted in a process that parses one mail (the MTA
+ * path): do it when a second message shows this process parses many. */
+static pthread_once_t pin_once = PTHREAD_ONCE_INIT;
+static atomic_uint parses;
 
 /* Parser state for one message. */
 struct pctx {
@@ -705,6 +710,8 @@ mado_status mail_parse(const char *raw, size_t len, const struct mail_limits *li
 		return mado_fail(err, MADO_ELIMIT, "message is %zu bytes, over the limit of %zu",
 		                 len, lim->max_message_bytes);
 	pthread_once(&gmime_once, gmime_setup);
+	if (atomic_fetch_add(&parses, 1) == 1)
+		pthread_once(&pin_once, pin_gconv_modules);
 
 	struct arena *a = arena_new();
 	if (!a)
