@@ -73,4 +73,10 @@ void store_bind_viewer(sqlite3_stmt *st, const struct store_viewer *v);
 		return r_;                                                   \
 	} while (0)
 
+/* Fetch the one row of sql (whose ?1 is id) into out with read();
+ * MADO_ENOTFOUND "no such <what>" when there is none. */
+typedef void (*store_row_reader)(struct arena *a, sqlite3_stmt *st, void *out);
+mado_status store_get_by_id(struct store *s, struct arena *a, const char *sql, int64_t id,
+                            store_row_reader read, void *out, const char *what, struct mado_err *err);
+
 #endif

@@ -132,8 +132,10 @@ static const char *like_escape(struct arena *a, const char *q)
 	return o;
 }
 
-static void read_customer(struct arena *a, sqlite3_stmt *st, struct people_customer *c)
+/* A store_row_reader: out is a struct people_customer. */
+static void read_customer(struct arena *a, sqlite3_stmt *st, void *out)
 {
+	struct people_customer *c = out;
 	c->id = sqlite3_column_int64(st, 0);
 	c->email = store_col_str(a, st, 1);
 	c->name = store_col_str(a, st, 2);
@@ -176,18 +178,7 @@ mado_status people_customer_search(struct store *s, struct arena *a, const char 
 mado_status people_customer_get(struct store *s, struct arena *a, int64_t id, struct people_customer *out,
                                 struct mado_err *err)
 {
-	sqlite3_stmt *st = store_stmt(s, sql_customer_get, err);
-	if (!st)
-		return MADO_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	bool found;
-	mado_status r = store_step_row(s, st, &found, err);
-	if (r == MADO_OK && found)
-		read_customer(a, st, out);
-	sqlite3_reset(st);
-	if (r == MADO_OK && !found)
-		return mado_fail(err, MADO_ENOTFOUND, "no such customer");
-	return r;
+	return store_get_by_id(s, a, sql_customer_get, id, read_customer, out, "customer", err);
 }
 
 struct field_sql {
@@ -245,8 +236,10 @@ mado_status people_customer_tickets(struct store *s, struct arena *a, int64_t cu
 
 /* ---- organisations ---- */
 
-static void read_org(struct arena *a, sqlite3_stmt *st, struct people_org *o)
+/* A store_row_reader: out is a struct people_org. */
+static void read_org(struct arena *a, sqlite3_stmt *st, void *out)
 {
+	struct people_org *o = out;
 	o->id = sqlite3_column_int64(st, 0);
 	o->domain = store_col_str(a, st, 1);
 	o->name = store_col_str(a, st, 2);
@@ -281,18 +274,7 @@ mado_status people_org_search(struct store *s, struct arena *a, const char *q, i
 mado_status people_org_get(struct store *s, struct arena *a, int64_t id, struct people_org *out,
                            struct mado_err *err)
 {
-	sqlite3_stmt *st = store_stmt(s, sql_org_get, err);
-	if (!st)
-		return MADO_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	bool found;
-	mado_status r = store_step_row(s, st, &found, err);
-	if (r == MADO_OK && found)
-		read_org(a, st, out);
-	sqlite3_reset(st);
-	if (r == MADO_OK && !found)
-		return mado_fail(err, MADO_ENOTFOUND, "no such organization");
-	return r;
+	return store_get_by_id(s, a, sql_org_get, id, read_org, out, "organization", err);
 }
 
 static const struct field_sql org_fields[] = {

@@ -203,6 +203,23 @@ void store_bind_text(sqlite3_stmt *st, int i, const char *v)
 	bind_text(st, i, v);
 }
 
+mado_status store_get_by_id(struct store *s, struct arena *a, const char *sql, int64_t id,
+                            store_row_reader read, void *out, const char *what, struct mado_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return MADO_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	bool found;
+	mado_status r = step_row(s, st, &found, err);
+	if (r == MADO_OK && found)
+		read(a, st, out);
+	sqlite3_reset(st);
+	if (r == MADO_OK && !found)
+		return mado_fail(err, MADO_ENOTFOUND, "no such %s", what);
+	return r;
+}
+
 sqlite3 *store_db(struct store *s)
 {
 	return s->db;

@@ -774,8 +774,10 @@ static const char sql_view_get[] =
 	"SELECT id, agent_id, name, shared, query_json, created_at FROM saved_views WHERE id = ?1";
 static const char sql_view_delete[] = "DELETE FROM saved_views WHERE id = ?1";
 
-static void read_view(struct arena *a, sqlite3_stmt *st, struct store_view *v)
+/* A store_row_reader: out is a struct store_view. */
+static void read_view(struct arena *a, sqlite3_stmt *st, void *out)
 {
+	struct store_view *v = out;
 	v->id = sqlite3_column_int64(st, 0);
 	v->agent_id = sqlite3_column_int64(st, 1);
 	v->name = store_col_str(a, st, 2);
@@ -818,18 +820,7 @@ mado_status store_view_list(struct store *s, struct arena *a, int64_t agent_id, 
 mado_status store_view_get(struct store *s, struct arena *a, int64_t id, struct store_view *out,
                            struct mado_err *err)
 {
-	sqlite3_stmt *st = store_stmt(s, sql_view_get, err);
-	if (!st)
-		return MADO_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	bool found;
-	mado_status r = store_step_row(s, st, &found, err);
-	if (r == MADO_OK && found)
-		read_view(a, st, out);
-	sqlite3_reset(st);
-	if (r == MADO_OK && !found)
-		return mado_fail(err, MADO_ENOTFOUND, "no view %lld", (long long)id);
-	return r;
+	return store_get_by_id(s, a, sql_view_get, id, read_view, out, "view", err);
 }
 
 mado_status store_view_delete(struct store *s, int64_t id, struct mado_err *err)
