@@ -452,8 +452,10 @@ mado_status people_agent_groups_set(struct store *s, int64_t agent_id, const int
 	return r;
 }
 
-static void read_group(struct arena *a, sqlite3_stmt *st, struct people_group *g)
+/* A store_row_reader: out is a struct people_group. */
+static void read_group(struct arena *a, sqlite3_stmt *st, void *out)
 {
+	struct people_group *g = out;
 	g->id = sqlite3_column_int64(st, 0);
 	g->name = store_col_str(a, st, 1);
 	g->created_at = (time_t)sqlite3_column_int64(st, 2);
@@ -478,18 +480,7 @@ mado_status people_group_list(struct store *s, struct arena *a, people_group_cb 
 mado_status people_group_get(struct store *s, struct arena *a, int64_t id, struct people_group *out,
                              struct mado_err *err)
 {
-	sqlite3_stmt *st = store_stmt(s, sql_group_get, err);
-	if (!st)
-		return MADO_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	bool found;
-	mado_status r = store_step_row(s, st, &found, err);
-	if (r == MADO_OK && found)
-		read_group(a, st, out);
-	sqlite3_reset(st);
-	if (r == MADO_OK && !found)
-		return mado_fail(err, MADO_ENOTFOUND, "no such group");
-	return r;
+	return store_get_by_id(s, a, sql_group_get, id, read_group, out, "group", err);
 }
 
 mado_status people_group_members(struct store *s, int64_t group_id, people_id_cb cb, void *ctx,
