@@ -86,15 +86,33 @@ int main(void)
 	sqlite3_close(db);
 
 	/* a database newer than this binary is refused, not damaged */
+	char pragma[64];
 	sqlite3_open(path, &db);
-	sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL);
+	sqlite3_exec(db, "INSERT INTO schema_migrations(version) VALUES (999)", NULL, NULL, NULL);
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version + 1);
+	sqlite3_exec(db, pragma, NULL, NULL, NULL);
 	sqlite3_close(db);
 	ok(store_open(path, 1000, &s, &err) == MADO_EINVAL && strstr(err.msg, "newer"), "newer schema refused: %s",
 	   err.msg);
 
+	/* a database from before schema_migrations: user_version named the
+	 * newest migration, all older ones applied; it is adopted as is */
+	sqlite3_open(path, &db);
+	sqlite3_exec(db, "DROP TABLE schema_migrations", NULL, NULL, NULL);
+	sqlite3_exec(db, "PRAGMA user_version = 6", NULL, NULL, NULL);
+	sqlite3_close(db);
+	ok(store_open(path, 1000, &s, &err) == MADO_OK, "legacy numbered database adopted: %s", err.msg);
+	is_int(store_schema_version(s), version, "user_version counts the applied migrations again");
+	store_close(s);
+	sqlite3_open(path, &db);
+	sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL);
+	sqlite3_exec(db, "DROP TABLE schema_migrations", NULL, NULL, NULL);
+	sqlite3_close(db);
+	ok(store_open(path, 1000, &s, &err) == MADO_EINVAL && strstr(err.msg, "newer"),
+	   "legacy database newer than this mado refused: %s", err.msg);
+
 	/* busy: another writer holds the lock past the timeout → temporary */
 	sqlite3_open(path, &db);
-	char pragma[64];
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version);
 	sqlite3_exec(db, pragma, NULL, NULL, NULL);
 	if (!ok(store_open(path, 100, &s, &err) == MADO_OK, "open"))

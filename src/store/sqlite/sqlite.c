@@ -248,33 +248,136 @@ int store_schema_version(struct store *s)
 	return v;
 }
 
+/*
+ * Applied migrations are listed in schema_migrations, and user_version holds
+ * how many there are, so that the common case (nothing to do) costs one
+ * pragma per open. A count rather than the newest number, because branches
+ * land out of order: a database that has 9 but not 7 must still get 7.
+ * Databases from before the table existed kept the newest number in
+ * user_version with every older one applied.
+ */
+static int migration_applied(struct store *s, int version)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM schema_migrations WHERE version = ?", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_int(st, 1, version);
+		found = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	return found;
+}
+
+static mado_status record_migration(struct store *s, int version, struct mado_err *err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO schema_migrations(version) VALUES (?)", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return db_fail(s, err, "record migration");
+	sqlite3_bind_int(st, 1, version);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? MADO_OK : db_fail(s, err, "record migration");
+}
+
+static int count_applied(struct store *s)
+{
+	sqlite3_stmt *st;
+	int n = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM schema_migrations", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	return n;
+}
+
+static bool migration_known(int version)
+{
+	for (size_t i = 0; i < store_migrations_count; i++)
+		if (store_migrations[i].version == version)
+			return true;
+	return false;
+}
+
+/* The first applied migration this binary does not have, or 0. */
+static int unknown_applied(struct store *s)
+{
+	sqlite3_stmt *st;
+	int unknown = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT version FROM schema_migrations ORDER BY version", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		while (!unknown && sqlite3_step(st) == SQLITE_ROW)
+			if (!migration_known(sqlite3_column_int(st, 0)))
+				unknown = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	return unknown;
+}
+
+static int table_exists(struct store *s, const char *name)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", -1, &st,
+	                       NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		found = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	return found;
+}
+
+static mado_status adopt_legacy_version(struct store *s, struct mado_err *err)
+{
+	int legacy = table_exists(s, "schema_migrations") ? 0 : store_schema_version(s);
+	if (legacy > 0 && !migration_known(legacy))
+		return mado_fail(err, MADO_EINVAL, "database schema %d is newer than this mado: upgrade mado", legacy);
+	mado_status st = exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)", err);
+	for (size_t i = 0; !st && legacy > 0 && i < store_migrations_count; i++)
+		if (store_migrations[i].version <= legacy)
+			st = record_migration(s, store_migrations[i].version, err);
+	return st;
+}
+
+static mado_status set_applied_count(struct store *s, struct mado_err *err)
+{
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", count_applied(s));
+	return exec(s, pragma, err);
+}
+
 static mado_status migrate(struct store *s, struct mado_err *err)
 {
-	int have = store_schema_version(s);
-	int newest = store_migrations_count ? store_migrations[store_migrations_count - 1].version : 0;
-	if (have > newest)
-		return mado_fail(err, MADO_EINVAL,
-		                 "database schema %d is newer than this mado (%d): upgrade mado", have, newest);
-	if (have == newest)
+	if (store_schema_version(s) == (int)store_migrations_count && table_exists(s, "schema_migrations"))
 		return MADO_OK;
 	mado_status st = store_begin(s, err);
 	if (st)
 		return st;
-	have = store_schema_version(s); /* another process may have migrated meanwhile */
+	/* another process may have migrated meanwhile: everything below rechecks */
+	if ((st = adopt_legacy_version(s, err)) != MADO_OK) {
+		store_rollback(s);
+		return st;
+	}
+	int unknown = unknown_applied(s);
+	if (unknown) {
+		store_rollback(s);
+		return mado_fail(err, MADO_EINVAL, "database schema is newer than this mado (it has migration %d): upgrade mado",
+		                 unknown);
+	}
 	for (size_t i = 0; i < store_migrations_count; i++) {
 		const struct migration *m = &store_migrations[i];
-		if (m->version <= have)
+		if (migration_applied(s, m->version))
 			continue;
-		if ((st = exec(s, m->sql, err)) != MADO_OK) {
+		if ((st = exec(s, m->sql, err)) != MADO_OK || (st = record_migration(s, m->version, err)) != MADO_OK) {
 			store_rollback(s);
 			return mado_fail(err, st, "migration %s: %s", m->name, err ? err->msg : "");
 		}
-		char pragma[64];
-		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", m->version);
-		if ((st = exec(s, pragma, err)) != MADO_OK) {
-			store_rollback(s);
-			return st;
-		}
+	}
+	if ((st = set_applied_count(s, err)) != MADO_OK) {
+		store_rollback(s);
+		return st;
 	}
 	return store_commit(s, err);
 }
