@@ -22,6 +22,7 @@
 #include "store/store.h"
 #include "store/workspace.h"
 #include "util/fsio.h"
+#include "util/clock.h"
 
 struct importer {
 	struct intake_ctx ctx;
@@ -70,7 +71,7 @@ static mado_status import_one(struct importer *im, const char *raw, size_t len, 
 		return st;
 	struct intake_result res;
 	struct mado_err e2;
-	st = intake_message(&im->ctx, raw, len, NULL, im->source, time(NULL), &res, &e2);
+	st = intake_message(&im->ctx, raw, len, NULL, im->source, mado_now(), &res, &e2);
 	if (st == MADO_OK) {
 		if ((st = store_release(im->store, err)))
 			return st;

@@ -29,6 +29,7 @@
 #include "mail/thread.h"
 #include "store/blob.h"
 #include "util/fsio.h"
+#include "util/clock.h"
 
 double intake_monotonic(void)
 {
@@ -667,7 +668,7 @@ mado_status intake_drain(struct intake_ctx *ctx, const char *spool_dir, size_t b
 					break;
 				struct intake_result res;
 				rs = intake_message(ctx, raw.p ? raw.p : "", raw.len, path, "ingest",
-				                    time(NULL), &res, &e2);
+				                    mado_now(), &res, &e2);
 				if (rs == MADO_OK) {
 					if ((st = store_release(ctx->store, err)))
 						break;
@@ -689,7 +690,7 @@ mado_status intake_drain(struct intake_ctx *ctx, const char *spool_dir, size_t b
 				/* can never be processed: keep it for an operator */
 				char sha[65];
 				blob_sha256_hex(raw.p ? raw.p : "", raw.len, sha);
-				if ((st = store_quarantine_add(ctx->store, sha, e2.msg, time(NULL), err)))
+				if ((st = store_quarantine_add(ctx->store, sha, e2.msg, mado_now(), err)))
 					break;
 				items[k].quarantine = true;
 				stats->quarantined++;

@@ -25,6 +25,7 @@
 #include "http/api.h"
 #include "http/auth.h"
 #include "store/store_people.h"
+#include "util/clock.h"
 
 #define PASSWORD_MIN 8
 #define PASSWORD_MAX 1024
@@ -217,7 +218,7 @@ void api_agent_create(struct http_req *req, struct http_resp *resp)
 	char hash[128], actor[64];
 	struct mado_err err;
 	mado_status st = MADO_OK;
-	time_t now = time(NULL);
+	time_t now = mado_now();
 	int64_t id = 0;
 	actor_of(req, actor, sizeof actor);
 	if (unknown_field(body, known, resp))
@@ -330,7 +331,7 @@ void api_agent_update(struct http_req *req, struct http_resp *resp)
 	struct mado_err err;
 	struct store_agent ag;
 	char actor[64];
-	time_t now = time(NULL);
+	time_t now = mado_now();
 	actor_of(req, actor, sizeof actor);
 	mado_status st = MADO_OK;
 	const char *key;
@@ -464,7 +465,7 @@ void api_group_create(struct http_req *req, struct http_resp *resp)
 	const char *name = json_string_value(json_object_get(body, "name"));
 	struct mado_err err;
 	char actor[64];
-	time_t now = time(NULL);
+	time_t now = mado_now();
 	int64_t id = 0;
 	mado_status st;
 	actor_of(req, actor, sizeof actor);
@@ -508,7 +509,7 @@ void api_group_member_add(struct http_req *req, struct http_resp *resp)
 	struct people_group g;
 	struct store_agent ag;
 	char actor[64], v[32];
-	time_t now = time(NULL);
+	time_t now = mado_now();
 	mado_status st;
 	actor_of(req, actor, sizeof actor);
 	if (unknown_field(body, known, resp))
@@ -555,7 +556,7 @@ void api_token_create(struct http_req *req, struct http_resp *resp)
 	const char *name = json_string_value(json_object_get(body, "name"));
 	struct mado_err err;
 	char token[65], hash[65], at[32];
-	time_t now = time(NULL);
+	time_t now = mado_now();
 	int64_t id = 0;
 	mado_status st;
 	if (unknown_field(body, known, resp))

@@ -18,6 +18,7 @@
 #include "core/view.h"
 #include "http/api.h"
 #include "store/store_people.h"
+#include "util/clock.h"
 
 #define PEOPLE_PAGE_DEFAULT 50
 #define PEOPLE_PAGE_MAX 200
@@ -288,7 +289,7 @@ void api_customer_update(struct http_req *req, struct http_resp *resp)
 	}
 	struct mado_err err;
 	struct people_customer c;
-	time_t now = time(NULL);
+	time_t now = mado_now();
 	char actor[64];
 	actor_of(req, actor, sizeof actor);
 	mado_status st = id ? store_begin(req->store, &err) : MADO_ENOTFOUND;
@@ -407,7 +408,7 @@ void api_org_update(struct http_req *req, struct http_resp *resp)
 	}
 	struct mado_err err;
 	struct people_org o;
-	time_t now = time(NULL);
+	time_t now = mado_now();
 	char actor[64];
 	actor_of(req, actor, sizeof actor);
 	mado_status st = id ? store_begin(req->store, &err) : MADO_ENOTFOUND;

@@ -36,6 +36,7 @@
 #include "store/store_people.h"
 #include "store/workspace.h"
 #include "util/fsio.h"
+#include "util/clock.h"
 
 #define FILENAME_MAX_BYTES 200
 #define CONTENT_TYPE_MAX 100
@@ -347,7 +348,7 @@ void api_upload(struct http_req *req, struct http_resp *resp)
 		.filename = safe_filename(req->arena, name ? name : "upload"),
 		.content_type = ctype ? ctype : "application/octet-stream",
 		.size = (int64_t)req->body_len,
-		.created_at = time(NULL),
+		.created_at = mado_now(),
 	};
 	char sha[65], id[33];
 	unsigned char rnd[16];

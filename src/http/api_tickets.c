@@ -22,6 +22,7 @@
 #include "core/view.h"
 #include "http/api.h"
 #include "store/store_tickets.h"
+#include "util/clock.h"
 
 /* Shared with api_tickets_write.c and api_views.c (they declare these). */
 struct store_viewer api_viewer_of(const struct http_req *req);
@@ -87,94 +88,6 @@ static bool parse_id(const char *s, int64_t *out)
 	}
 	*out = v;
 	return v > 0;
-}
-
-static bool digits(const char *p, int n, int *out)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return false;
-		v = v * 10 + (p[i] - '0');
-	}
-	*out = v;
-	return true;
-}
-
-/* ISO 8601 (YYYY-MM-DD, optionally THH:MM[:SS[.fff]] and Z or ±HH[:]MM;
- * no zone means UTC) or seconds since the epoch. */
-static bool parse_time(const char *s, int64_t *out)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 40)
-		return false;
-	if (strspn(s, "0123456789") == n) {
-		if (n > 12)
-			return false;
-		int64_t v = 0;
-		for (size_t i = 0; i < n; i++)
-			v = v * 10 + (s[i] - '0');
-		*out = v;
-		return true;
-	}
-	struct tm tm = { 0 };
-	int y, mo, d, h = 0, mi = 0, sec = 0;
-	if (n < 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
-	    !digits(s + 8, 2, &d))
-		return false;
-	const char *p = s + 10;
-	long off = 0;
-	if (*p == 'T' || *p == 't' || *p == ' ') {
-		p++;
-		if (!digits(p, 2, &h) || p[2] != ':' || !digits(p + 3, 2, &mi))
-			return false;
-		p += 5;
-		if (*p == ':') {
-			if (!digits(p + 1, 2, &sec))
-				return false;
-			p += 3;
-			if (*p == '.') {
-				p++;
-				if (*p < '0' || *p > '9')
-					return false;
-				while (*p >= '0' && *p <= '9')
-					p++;
-			}
-		}
-		if (*p == 'Z' || *p == 'z') {
-			p++;
-		} else if (*p == '+' || *p == '-') {
-			int oh, om;
-			int sign = *p == '-' ? -1 : 1;
-			p++;
-			if (!digits(p, 2, &oh))
-				return false;
-			p += 2;
-			if (*p == ':')
-				p++;
-			if (!digits(p, 2, &om))
-				return false;
-			p += 2;
-			if (oh > 23 || om > 59)
-				return false;
-			off = sign * (oh * 3600L + om * 60L);
-		}
-	}
-	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 || y < 1970)
-		return false;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	time_t t = timegm(&tm);
-	struct tm back;
-	gmtime_r(&t, &back);
-	if (back.tm_mday != d || back.tm_mon != mo - 1) /* 2026-02-31 */
-		return false;
-	*out = (int64_t)t - off;
-	return true;
 }
 
 static bool tag_ok(const char *t)
@@ -294,7 +207,7 @@ bool api_ticket_filter_parse(struct http_req *req, api_param_fn get, void *ctx, 
 	for (size_t i = 0; i < 4; i++) {
 		if (!(v = get(ctx, tnames[i])))
 			continue;
-		if (!parse_time(v, val[i])) {
+		if (!clock_parse(v, val[i])) {
 			*msg = "bad time: give ISO 8601 (2026-11-23, 2026-11-23T10:00:00Z, …+09:00) or epoch seconds";
 			return false;
 		}

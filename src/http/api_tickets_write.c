@@ -31,6 +31,7 @@
 #include "store/blob.h"
 #include "store/store_tickets.h"
 #include "store/workspace.h"
+#include "util/clock.h"
 
 /* From api_tickets.c. */
 struct store_viewer api_viewer_of(const struct http_req *req);
@@ -112,7 +113,7 @@ static mado_status load_visible(struct http_req *req, int64_t id, struct store_t
 static mado_status event(struct http_req *req, int64_t ticket, const char *kind, const char *field,
                          const char *old_value, const char *new_value, struct mado_err *err)
 {
-	return store_event_add(req->store, ticket, actor_of(req), kind, field, old_value, new_value, time(NULL), err);
+	return store_event_add(req->store, ticket, actor_of(req), kind, field, old_value, new_value, mado_now(), err);
 }
 
 /* Begin, mapping failure to a response. */
@@ -444,7 +445,7 @@ static mado_status apply_changes(struct http_req *req, int64_t id, const struct 
 	}
 
 	/* -- writes -- */
-	time_t now = time(NULL);
+	time_t now = mado_now();
 	const char *const text[][3] = {
 		{ "status", c->status, t.status },
 		{ "priority", c->priority, t.priority },
@@ -758,7 +759,7 @@ void api_ticket_note(struct http_req *req, struct http_resp *resp)
 	struct mention_ctx mc = { .a = req->arena };
 	size_t hits[MAX_MENTIONS], nh = 0;
 	int64_t note = 0;
-	time_t now = time(NULL);
+	time_t now = mado_now();
 	json_t *mentions = json_array();
 	struct buf who;
 	buf_init(&who, 0);
@@ -889,7 +890,7 @@ void api_ticket_reply(struct http_req *req, struct http_resp *resp)
 	char *headers_s = NULL, *rcpt_s = NULL, *to_s = NULL, *cc_s = NULL, *atts_s = NULL, *refs_s = NULL;
 	int64_t row = 0, outbox = 0;
 	char msgid[300] = "";
-	time_t now = time(NULL);
+	time_t now = mado_now();
 	mado_status st = load_visible(req, id, &t, &w, &found, &err);
 	if (st)
 		goto out;
@@ -1114,7 +1115,7 @@ void api_ticket_merge(struct http_req *req, struct http_resp *resp)
 	struct store_ticket_work w, x;
 	bool found = false, found2 = false;
 	struct outcome o = { 0 };
-	time_t now = time(NULL);
+	time_t now = mado_now();
 	mado_status st = load_visible(req, id, &t, &w, &found, &err);
 	if (!st && found)
 		st = load_visible(req, into, &u, &x, &found2, &err);
@@ -1182,7 +1183,7 @@ void api_ticket_link(struct http_req *req, struct http_resp *resp)
 		refuse(&o, 400, "bad_request", "a ticket cannot be linked to itself");
 	if (o.status)
 		goto out;
-	if ((st = store_ticket_link_add(req->store, id, other, req->who.agent_id, time(NULL), &created, &err)))
+	if ((st = store_ticket_link_add(req->store, id, other, req->who.agent_id, mado_now(), &created, &err)))
 		goto out;
 	if (created && ((st = event(req, id, "link", "linked_ticket", NULL, num(req, other), &err)) ||
 	                (st = event(req, other, "link", "linked_ticket", NULL, num(req, id), &err))))
@@ -1237,7 +1238,7 @@ void api_ticket_split(struct http_req *req, struct http_resp *resp)
 	bool found = false;
 	struct outcome o = { 0 };
 	int64_t child = 0;
-	time_t now = time(NULL);
+	time_t now = mado_now();
 	struct buf moved;
 	buf_init(&moved, 0);
 	json_t *moved_json = json_array();

@@ -16,6 +16,7 @@
 #include "core/view.h"
 #include "http/api.h"
 #include "store/store_tickets.h"
+#include "util/clock.h"
 
 /* From api_tickets.c. */
 typedef const char *(*api_param_fn)(void *ctx, const char *name);
@@ -106,7 +107,7 @@ void api_view_create(struct http_req *req, struct http_resp *resp)
 	char *qs = query ? json_dumps(query, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	struct mado_err err;
 	int64_t id = 0;
-	time_t now = time(NULL);
+	time_t now = mado_now();
 	mado_status st = store_begin(req->store, &err);
 	if (!st)
 		st = store_view_add(req->store, req->who.agent_id, name, is_shared, qs ? qs : "{}", now, &id, &err);
@@ -235,7 +236,7 @@ void api_field_create(struct http_req *req, struct http_resp *resp)
 	char *os = is_select ? json_dumps(options, JSON_COMPACT) : NULL;
 	struct mado_err err;
 	int64_t id = 0;
-	time_t now = time(NULL);
+	time_t now = mado_now();
 	mado_status st = store_begin(req->store, &err);
 	if (!st)
 		st = store_field_def_add(req->store, key, label, type, os ? os : "[]", now, &id, &err);

@@ -19,6 +19,7 @@
 #include "mail/spool.h"
 #include "store/store.h"
 #include "util/fsio.h"
+#include "util/clock.h"
 
 const char *workspace_default_dir(const char *explicit_dir)
 {
@@ -97,6 +98,8 @@ mado_status workspace_open(const char *dir, struct workspace *ws, struct mado_er
 		return mado_fail(err, MADO_EINVAL, "libsodium failed to initialise");
 	config_defaults(&ws->cfg);
 	mado_status st = config_load(&ws->cfg, ws->conf_path, err);
+	if (!st && strcmp(ws->cfg.clock_override, "off"))
+		st = clock_set_string(ws->cfg.clock_override, err);
 	if (st)
 		return st;
 	int fd = open(ws->key_path, O_RDONLY | O_CLOEXEC);

@@ -71,6 +71,12 @@ static const struct setting settings[] = {
 	  "ezweb.ne.jp,au.com,softbank.ne.jp,i.softbank.jp,ymobile.ne.jp,nifty.com,biglobe.ne.jp,"
 	  "so-net.ne.jp,ocn.ne.jp,example.com", 0, 0,
 	  "mail domains shared by unrelated people: never made into an organisation" },
+	{ "clock.override", C_STR, F(clock_override), "off", 0, 0,
+	  "fixed time for tests (unix seconds or ISO 8601), or off for real time; MADO_CLOCK wins" },
+	{ "scheduler.interval_seconds", C_UINT, F(scheduler_interval_seconds), "30", 1, 3600,
+	  "how often `mado serve` sweeps due SLA timers and automations" },
+	{ "scheduler.batch", C_UINT, F(scheduler_batch), "500", 1, 100000,
+	  "due timers handled per transaction by one sweep step" },
 };
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])

@@ -38,6 +38,10 @@ struct mado_config {
 	size_t max_received;
 	char loop_header[64];
 	char freemail_domains[2048];   /* never made into organisations */
+	/* workflow */
+	char clock_override[64];       /* "" = real time; see util/clock.h */
+	size_t scheduler_interval_seconds;
+	size_t scheduler_batch;
 };
 
 /* Defaults for every setting. */
