@@ -71,6 +71,8 @@ static const struct setting settings[] = {
 	  "ezweb.ne.jp,au.com,softbank.ne.jp,i.softbank.jp,ymobile.ne.jp,nifty.com,biglobe.ne.jp,"
 	  "so-net.ne.jp,ocn.ne.jp,example.com", 0, 0,
 	  "mail domains shared by unrelated people: never made into an organisation" },
+	{ "triggers.business_hours", C_STR, F(business_hours), "mon-fri 09:00-18:00 +09:00", 0, 0,
+	  "weekly hours of the trigger condition business_hours (days HH:MM-HH:MM offset; ';' between)" },
 };
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])

@@ -38,6 +38,8 @@ struct mado_config {
 	size_t max_received;
 	char loop_header[64];
 	char freemail_domains[2048];   /* never made into organisations */
+	/* triggers */
+	char business_hours[512];      /* weekly hours of the business_hours condition (core/hours.h) */
 };
 
 /* Defaults for every setting. */
