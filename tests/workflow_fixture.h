@@ -150,6 +150,21 @@ static inline int64_t fx_agent(struct fx *f, const char *email, int64_t group, i
 	return id;
 }
 
+/* A ticket without mail (inside the caller's transaction), then the
+ * new-ticket pipeline on it; customer may be NULL. */
+static inline int64_t fx_new_ticket(struct fx *f, const char *customer, const char *subject, time_t now)
+{
+	struct mado_err e;
+	int64_t cust = 0, id = 0;
+	bool created;
+	if (customer && store_customer_upsert(f->s, customer, "", 0, now, &cust, &created, &e))
+		fx_die("customer", &e);
+	struct store_ticket_new tn = { .subject = subject, .channel = "email", .customer_id = cust, .now = now };
+	if (store_ticket_insert(f->s, &tn, &id, &e) || triage_ticket_created(f->s, id, &f->opts, now, &e))
+		fx_die("ticket", &e);
+	return id;
+}
+
 static inline struct store_ticket fx_ticket(struct fx *f, int64_t id)
 {
 	struct store_ticket t;
