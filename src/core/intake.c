@@ -95,6 +95,7 @@ mado_status intake_ctx_init(struct intake_ctx *ctx, struct store *store, const c
 	ctx->limits.max_html_bytes = cfg->max_html_bytes;
 	ctx->limits.max_attachment_bytes = cfg->max_attachment_bytes;
 	hygiene_config_default(&ctx->hygiene);
+	triage_opts_from_config(&ctx->triage, cfg);
 	ctx->own_addresses = split_list(cfg->support_addresses, &ctx->n_own);
 	if (!ctx->own_addresses)
 		return mado_fail(err, MADO_ENOMEM, "out of memory");
@@ -581,6 +582,10 @@ mado_status intake_message(struct intake_ctx *ctx, const char *raw, size_t len,
 			goto out;
 	}
 	if ((st = note_bounce(ctx, ticket, row, &hy, now, err)))
+		goto out;
+	/* Workflow rules for live mail from people (not imports of history, not spam). */
+	if (ticket && !machine && !(hy.flags & HYG_SPAM) && strncmp(source, "import", 6) &&
+	    (st = triage_after_intake(ctx->store, ticket, res->new_ticket, &ctx->triage, now, err)))
 		goto out;
 
 	res->ticket_id = ticket;

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "core/triage.h"
 #include "mail/hygiene.h"
 #include "mail/mail.h"
 #include "store/blob.h"
@@ -29,6 +30,7 @@ struct intake_ctx {
 	struct mail_limits limits;
 	struct hygiene_config hygiene;
 	struct blob_batch blobs;           /* blobs written since the last commit */
+	struct triage_opts triage;         /* priority, routing, triggers on new tickets and replies */
 	/* owned: parsed from cfg by intake_ctx_init */
 	char **own_addresses;
 	size_t n_own;

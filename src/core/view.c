@@ -3,6 +3,7 @@
  * a ticket looks to the outside, used by `mado ticket --json` and the API.
  */
 #include "core/view.h"
+#include "core/priority.h"
 #include "store/store_people.h"
 
 #include <stdio.h>
@@ -14,6 +15,26 @@ const char *view_time(time_t t, char *buf, size_t n)
 	gmtime_r(&t, &tm);
 	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return buf;
+}
+
+/* Category, language and why the priority is what it is, e.g.
+ * "urgent: VIP customer + 'システム停止' in subject" and its Japanese twin. */
+static void view_add_triage(json_t *j, const struct store_ticket *t)
+{
+	json_object_set_new(j, "category", *t->category ? json_string(t->category) : json_null());
+	json_object_set_new(j, "language", *t->language ? json_string(t->language) : json_null());
+	json_t *why = json_null();
+	if (*t->priority_reason) {
+		struct buf en, ja;
+		buf_init(&en, 0);
+		buf_init(&ja, 0);
+		buf_printf(&en, "%s: %s", t->priority, t->priority_reason);
+		buf_printf(&ja, "%s: %s", priority_name_ja(t->priority), t->priority_reason_ja);
+		why = json_pack("{s:s, s:s}", "en", en.p, "ja", ja.p);
+		buf_free(&en);
+		buf_free(&ja);
+	}
+	json_object_set_new(j, "priority_reason", why);
 }
 
 json_t *view_ticket(const struct store_ticket *t)
@@ -35,6 +56,7 @@ json_t *view_ticket(const struct store_ticket *t)
 	json_object_set_new(j, "created_at", json_string(view_time(t->created_at, c, sizeof c)));
 	json_object_set_new(j, "updated_at", json_string(view_time(t->updated_at, u, sizeof u)));
 	json_object_set_new(j, "message_count", json_integer(t->message_count));
+	view_add_triage(j, t);
 	return j;
 }
 

@@ -84,28 +84,8 @@ static mado_status emit_bad(struct buf *out, bool *lossy)
 
 static mado_status emit_cp(struct buf *out, uint32_t cp)
 {
-	char u[4];
-	size_t n;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	return emit(out, u, n);
+	/* U+0000 is dropped, as emit() drops NUL bytes */
+	return cp ? buf_append_utf8(out, cp) : MADO_OK;
 }
 
 /* Length of the well-formed UTF-8 sequence at p (1..4), or 0 if invalid. */

@@ -142,6 +142,8 @@ struct store_ticket {
 	bool spam;
 	time_t created_at, updated_at;
 	int64_t message_count;
+	/* triage (migration 9): reasons "" when nothing raised the priority */
+	const char *category, *language, *priority_reason, *priority_reason_ja;
 };
 
 struct store_list_opts {

@@ -45,6 +45,8 @@ mado_status buf_reserve(struct buf *b, size_t extra);
 mado_status buf_append(struct buf *b, const void *p, size_t len);
 mado_status buf_append_str(struct buf *b, const char *s);
 mado_status buf_append_char(struct buf *b, char c);
+/* Append code point cp (<= 0x10FFFF) as UTF-8. */
+mado_status buf_append_utf8(struct buf *b, unsigned long cp);
 mado_status buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 mado_status buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 /* Hand the bytes to the caller (who frees them with free()); b is reset. */

@@ -77,6 +77,8 @@ static const struct setting settings[] = {
 	  "how often `mado serve` sweeps due SLA timers and automations" },
 	{ "scheduler.batch", C_UINT, F(scheduler_batch), "500", 1, 100000,
 	  "due timers handled per transaction by one sweep step" },
+	{ "triggers.business_hours", C_STR, F(business_hours), "mon-fri 09:00-18:00 +09:00", 0, 0,
+	  "weekly hours of the trigger condition business_hours (days HH:MM-HH:MM offset; ';' between)" },
 };
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])

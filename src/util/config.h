@@ -42,6 +42,8 @@ struct mado_config {
 	char clock_override[64];       /* "" = real time; see util/clock.h */
 	size_t scheduler_interval_seconds;
 	size_t scheduler_batch;
+	/* triggers */
+	char business_hours[512];      /* weekly hours of the business_hours condition (core/hours.h) */
 };
 
 /* Defaults for every setting. */

@@ -38,7 +38,8 @@ sqlite3 *store_db(struct store *s);
 	"t.id, t.subject, t.status, t.priority, t.type, t.channel, t.customer_id, " \
 	"t.organization_id, t.linked_ticket_id, t.spam, t.created_at, t.updated_at, " \
 	"coalesce(c.email,''), coalesce(c.name,''), coalesce(o.name,''), " \
-	"(SELECT count(*) FROM messages m WHERE m.ticket_id = t.id) " \
+	"(SELECT count(*) FROM messages m WHERE m.ticket_id = t.id), " \
+	"t.category, t.language, t.priority_reason, t.priority_reason_ja " \
 	"FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id " \
 	"LEFT JOIN organizations o ON o.id = t.organization_id "
 void store_read_ticket(struct arena *a, sqlite3_stmt *st, struct store_ticket *t);

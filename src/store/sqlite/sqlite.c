@@ -801,6 +801,10 @@ void store_read_ticket(struct arena *a, sqlite3_stmt *st, struct store_ticket *t
 	t->customer_name = col_str(a, st, 13);
 	t->organization = col_str(a, st, 14);
 	t->message_count = sqlite3_column_int64(st, 15);
+	t->category = col_str(a, st, 16);
+	t->language = col_str(a, st, 17);
+	t->priority_reason = col_str(a, st, 18);
+	t->priority_reason_ja = col_str(a, st, 19);
 }
 
 
