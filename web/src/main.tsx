@@ -1,0 +1,2 @@
+import { render } from 'preact';
+render(<p>Mado</p>, document.getElementById('app')!);
