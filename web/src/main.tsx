@@ -1,2 +1,5 @@
 import { render } from 'preact';
-render(<p>Mado</p>, document.getElementById('app')!);
+import './styles.css';
+import { App } from './app';
+
+render(<App />, document.getElementById('app')!);
