@@ -222,6 +222,14 @@ await step('hostile mail', async () => {
   ok(dialogs.length === 0, 'no dialog opened', dialogs);
   ok(await frame.evaluate(() => document.scripts.length) === 0, 'the framed document has no script elements');
   ok(pageErrors.length === 0 && consoleErrors.filter((e) => !e.url.includes('/api/v1/messages/')).length === 0, 'the app logged no error', { consoleErrors, pageErrors });
+  // remote images load only when the agent asks (the request is aborted here)
+  ok(await p1.isVisible('[data-testid=load-images]'), 'the blocked remote image is announced');
+  const asked = p1.waitForRequest('http://evil.example/track.png', { timeout: 10000 });
+  await p1.click('[data-testid=load-images]');
+  await asked;
+  await p1.waitForTimeout(500);
+  ok(outside.length > 0 && outside.every((u) => u === 'http://evil.example/track.png'), 'after "Load images" the remote image is requested, nothing else', outside);
+  ok(markers.length === 0 && dialogs.length === 0, 'still no script and no dialog', { markers, dialogs });
 });
 
 await step('session expiry', async () => {
