@@ -57,11 +57,22 @@ $(BUILD)/migrations.c: $(MIGRATIONS) scripts/embed-migrations.sh
 $(BUILD)/migrations.o: $(BUILD)/migrations.c
 	@$(CC) $(CFLAGS) -c $< -o $@
 
+# The web UI (web/, Preact + TypeScript) is built by Vite only when a file
+# under web/ changed, then compiled into the binary (docs/ui.md).
+WEB_SRC := $(shell find web -path web/node_modules -prune -o -path web/dist -prune -o -type f -print 2>/dev/null)
+web/dist/.stamp: $(WEB_SRC) scripts/build-web.sh
+	@./scripts/build-web.sh
+$(BUILD)/webassets.c: web/dist/.stamp scripts/embed-web.sh
+	@mkdir -p $(dir $@)
+	@./scripts/embed-web.sh web/dist > $@.tmp && mv $@.tmp $@
+$(BUILD)/webassets.o: $(BUILD)/webassets.c
+	@$(CC) $(CFLAGS) -c $< -o $@
+
 $(BUILD)/libmado.a: $(LIB_OBJ) $(BUILD)/migrations.o
 	@rm -f $@
 	@ar rcs $@ $^
 
-$(BUILD)/mado: $(BUILD)/src/main.o $(BUILD)/libmado.a
+$(BUILD)/mado: $(BUILD)/src/main.o $(BUILD)/webassets.o $(BUILD)/libmado.a
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -7,7 +7,10 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev llvm
 libgmime-3.0-dev libglib2.0-dev libsqlite3-dev sqlite3 libsodium-dev
 libgumbo-dev libjansson-dev libcurl4-openssl-dev libpcre2-dev libmicrohttpd-dev curl wrk jq
 postfix swaks libsasl2-modules ca-certificates
-tzdata"
+tzdata nodejs chromium fonts-ipafont-gothic"
+# The web UI (web/) is built with npm. Debian's nodejs ships npm separately;
+# NodeSource's nodejs includes it (and conflicts with Debian's npm package).
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

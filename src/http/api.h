@@ -45,5 +45,6 @@ void api_groups_list(struct http_req *req, struct http_resp *resp);
 void api_group_create(struct http_req *req, struct http_resp *resp);
 void api_group_member_add(struct http_req *req, struct http_resp *resp);
 void api_token_create(struct http_req *req, struct http_resp *resp);
+void api_static(struct http_req *req, struct http_resp *resp);  /* static.c: the web UI */
 
 #endif

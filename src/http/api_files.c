@@ -43,6 +43,9 @@
 
 static const char csp_download[] = "default-src 'none'; sandbox";
 static const char csp_mail_html[] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox";
+/* ?images=remote: the agent chose to load this mail's remote images */
+static const char csp_mail_html_images[] =
+	"default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data: https: http:; sandbox";
 
 static struct store_viewer viewer_of(const struct http_req *req)
 {
@@ -283,6 +286,21 @@ static void append_escaped(struct buf *b, const char *s)
 	}
 }
 
+/* The sanitizer writes a remote image's URL as data-mado-remote-src="…"
+ * (attribute values are escaped, so the marker cannot occur inside one);
+ * turning it back into src="…" loads the image. */
+static void append_with_remote_images(struct buf *b, const char *html)
+{
+	static const char mark[] = " data-mado-remote-src=\"";
+	const char *p = html, *hit;
+	while ((hit = strstr(p, mark))) {
+		buf_append(b, p, (size_t)(hit - p));
+		buf_append_str(b, " src=\"");
+		p = hit + sizeof mark - 1;
+	}
+	buf_append_str(b, p);
+}
+
 void api_message_html(struct http_req *req, struct http_resp *resp)
 {
 	int64_t id = http_param_id(req, 0);
@@ -306,7 +324,11 @@ void api_message_html(struct http_req *req, struct http_resp *resp)
 	append_escaped(b, m.subject);
 	buf_append_str(b, "</title><style>body{margin:8px;font-family:sans-serif;overflow-wrap:anywhere}"
 	                  "img{max-width:100%}pre{white-space:pre-wrap}</style></head><body>\n");
-	if (m.body_html && *m.body_html) {
+	const char *images = http_query_get(req, "images");
+	bool remote_images = images && strcmp(images, "remote") == 0 && req->who.agent_id;
+	if (m.body_html && *m.body_html && remote_images) {
+		append_with_remote_images(b, m.body_html);
+	} else if (m.body_html && *m.body_html) {
 		buf_append_str(b, m.body_html); /* sanitized at intake; see the top of this file */
 	} else {
 		buf_append_str(b, "<pre>");
@@ -316,7 +338,7 @@ void api_message_html(struct http_req *req, struct http_resp *resp)
 	buf_append_str(b, "\n</body></html>\n");
 	resp->status = 200;
 	resp->content_type = "text/html; charset=utf-8";
-	http_header_add(resp, req, "Content-Security-Policy", csp_mail_html);
+	http_header_add(resp, req, "Content-Security-Policy", remote_images ? csp_mail_html_images : csp_mail_html);
 	/* the UI frames this document; other sites may not */
 	http_header_add(resp, req, "X-Frame-Options", "SAMEORIGIN");
 	http_header_add(resp, req, "X-Content-Type-Options", "nosniff");

@@ -26,7 +26,8 @@ enum role role_parse(const char *s)
 	return ROLE_NONE;
 }
 
-/* Does one path segment pattern match? ":x" matches any non-empty segment. */
+/* Does one path segment pattern match? ":x" matches any non-empty segment;
+ * a final "*" matches the rest of the path, whatever it is. */
 static bool match(struct arena *a, const char *pat, const char *path, const char **params)
 {
 	size_t np = 0;
@@ -38,6 +39,8 @@ static bool match(struct arena *a, const char *pat, const char *path, const char
 		const char *pe = strchr(pat, '/'), *se = strchr(path, '/');
 		size_t pl = pe ? (size_t)(pe - pat) : strlen(pat);
 		size_t sl = se ? (size_t)(se - path) : strlen(path);
+		if (pat[0] == '*' && pat[1] == '\0')
+			return true;
 		if (pat[0] == ':') {
 			if (sl == 0 || np >= HTTP_MAX_PARAMS)
 				return false;
@@ -60,7 +63,10 @@ const struct route *http_route_match(struct arena *a, const char *method, const 
 	for (size_t i = 0; i < http_nroutes; i++) {
 		if (!match(a, http_routes[i].pattern, path, NULL))
 			continue;
-		*path_known = true;
+		/* the catch-all (web UI) does not make every path "known": a POST
+		 * to an unknown endpoint stays 404, not 405 */
+		if (!strchr(http_routes[i].pattern, '*'))
+			*path_known = true;
 		if (strcmp(http_routes[i].method, method) == 0 ||
 		    (strcmp(method, "HEAD") == 0 && strcmp(http_routes[i].method, "GET") == 0)) {
 			match(a, http_routes[i].pattern, path, params);

@@ -47,6 +47,7 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/groups", api_group_create, ROLE_ADMIN, 4 * KB, 0 },
 	{ "POST", "/api/v1/groups/:id/members", api_group_member_add, ROLE_ADMIN, 4 * KB, 0 },
 	{ "POST", "/api/v1/tokens", api_token_create, ROLE_LIGHT_AGENT, 4 * KB, 0 },
+	{ "GET", "/*", api_static, ROLE_NONE, 0, ROUTE_RAW },  /* the web UI; keep last */
 };
 
 const size_t http_nroutes = sizeof http_routes / sizeof http_routes[0];

@@ -1,0 +1,252 @@
+// Browser tests of the agent UI (run by tests/e2e/ui.sh, which prepares
+// the workspace and the server). Prints TAP lines continuing from
+// T_START; exits non-zero when any fails.
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(path.join(root, 'web/package.json'));
+const { chromium } = require('playwright-core');
+
+const BASE = process.env.MADO_BASE;
+const WS = process.env.MADO_WS;
+const SHOTS = process.env.SCREENSHOTS;
+const origin = new URL(BASE).origin;
+let n = Number(process.env.T_START || 0);
+let failed = 0;
+function ok(cond, what, diag) {
+  n++;
+  console.log(`${cond ? '' : 'not '}ok ${n} - ${what}`);
+  if (!cond) {
+    failed++;
+    if (diag !== undefined) console.log('#   ' + String(typeof diag === 'string' ? diag : JSON.stringify(diag)).split('\n').join('\n#   '));
+  }
+  return cond;
+}
+async function step(what, fn) {
+  try {
+    await fn();
+  } catch (e) {
+    ok(false, what + ' (threw)', e.stack || String(e));
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-dev-shm-usage'],
+});
+
+// Every context: requests that leave the server are recorded and aborted;
+// console errors, CSP violations, page errors and dialogs are recorded.
+const outside = [], consoleErrors = [], cspViolations = [], pageErrors = [], dialogs = [], markers = [];
+async function newAgentContext(locale) {
+  const ctx = await browser.newContext({ locale, timezoneId: 'Asia/Tokyo', viewport: { width: 1360, height: 900 } });
+  await ctx.route('**/*', (route) => {
+    const u = route.request().url();
+    if (u.startsWith(origin + '/') || u.startsWith('data:') || u === 'about:blank') return route.continue();
+    outside.push(u);
+    return route.abort();
+  });
+  ctx.on('page', watch);
+  return ctx;
+}
+function watch(page) {
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(origin + '/') && !u.startsWith('data:') && u !== 'about:blank') outside.push(u);
+  });
+  page.on('console', (m) => {
+    const text = m.text();
+    if (text.includes('MADO-PWNED')) markers.push(text);
+    if (/Content Security Policy/i.test(text)) cspViolations.push({ text, url: m.location().url });
+    else if (m.type() === 'error') consoleErrors.push({ text, url: m.location().url });
+  });
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
+}
+async function login(page, email, password) {
+  await page.goto(BASE + '/');
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-testid=queue]');
+}
+const api = (page, p) => page.evaluate(async (u) => (await fetch(u)).json(), p);
+
+const ann = await newAgentContext('en-US');
+const p1 = await ann.newPage();
+
+await step('login', async () => {
+  await p1.goto(BASE + '/tickets/2');
+  ok(await p1.isVisible('input[name=email]'), 'a client route without a session shows the login form');
+  await p1.fill('input[name=email]', 'ann@example.com');
+  await p1.fill('input[name=password]', 'wrong-password');
+  await p1.click('button[type=submit]');
+  await p1.waitForSelector('[role=alert]');
+  ok((await p1.textContent('[role=alert]')).includes('Wrong email or password'), 'a wrong password is refused with a message');
+  // the browser logs the refused login's 401; that one is expected
+  const refused = consoleErrors.splice(0);
+  ok(refused.length === 1 && refused[0].url.endsWith('/api/v1/session'), 'the only console error so far is the refused login', refused);
+  await login(p1, 'ann@example.com', 'first-agent-pw');
+  ok(await p1.isVisible('text=ann@example.com'), 'logged in: the queue and the agent are shown');
+});
+
+let jaNumber, enNumber, hostileNumber;
+await step('queue', async () => {
+  await p1.click('a[data-view=all]');
+  await p1.waitForSelector('tr[data-number]');
+  const rows = await p1.$$eval('tr[data-number]', (trs) => trs.map((tr) => ({ n: Number(tr.dataset.number), s: tr.querySelector('td.subj a').textContent })));
+  ok(rows.length === 3, 'the "all" view lists the three tickets', rows);
+  jaNumber = rows.find((r) => r.s === '請求書の金額について')?.n;
+  enNumber = rows.find((r) => r.s === 'Printer on fire')?.n;
+  hostileNumber = rows.find((r) => r.s.startsWith('Invoice overdue'))?.n;
+  ok(jaNumber && enNumber && hostileNumber, 'the Japanese subject is shown as text, decoded', rows);
+  ok((await p1.textContent('[data-testid=total]')).includes('3'), 'the total is shown');
+  // Japanese glyphs are drawn (not missing-glyph boxes): the canvas pixels
+  // of 請 differ from those of an unassigned private-use character.
+  const drawn = await p1.evaluate(() => {
+    const px = (ch) => {
+      const c = document.createElement('canvas');
+      c.width = c.height = 40;
+      const g = c.getContext('2d');
+      g.font = '32px ' + getComputedStyle(document.body).fontFamily;
+      g.fillText(ch, 2, 32);
+      return Array.from(g.getImageData(0, 0, 40, 40).data).join(',');
+    };
+    return px('請') !== px('\uE000') && px('請') !== px('書');
+  });
+  ok(drawn, 'Japanese text renders with a Japanese font');
+  await p1.keyboard.press('j');
+  ok(await p1.$eval('tr.cursor', (tr) => tr.dataset.number) === String((await p1.$$eval('tr[data-number]', (t) => t[1].dataset.number))), 'j moves the cursor to the next ticket');
+  await p1.keyboard.press('Shift+?');
+  ok(await p1.isVisible('#help-title'), '? opens the shortcut help');
+  await p1.keyboard.press('Escape');
+  ok(!(await p1.isVisible('#help-title')), 'Escape closes it');
+  if (SHOTS) await p1.screenshot({ path: path.join(SHOTS, 'queue.png'), fullPage: true });
+});
+
+await step('presence', async () => {
+  // the second agent, with a Japanese browser, opens the English ticket
+  const kenji = await newAgentContext('ja-JP');
+  const p2 = await kenji.newPage();
+  await login(p2, 'kenji@example.com', 'second-agent-pw');
+  ok((await p2.textContent('header.top nav')).includes('キュー'), 'a Japanese browser gets the Japanese UI by default');
+  await p1.goto(`${BASE}/tickets/${enNumber}`);
+  await p1.waitForSelector('[data-testid=subject]');
+  await p2.goto(`${BASE}/tickets/${enNumber}`);
+  await p2.waitForSelector('[data-testid=subject]');
+  await p1.waitForSelector('[data-testid=presence] >> text=佐藤 健二 is viewing', { timeout: 10000 });
+  ok(true, 'the first agent sees the second one viewing the ticket');
+  await p2.fill('[data-testid=editor] textarea', '確認します。');
+  await p1.waitForSelector('[data-testid=presence] >> text=佐藤 健二 is replying', { timeout: 10000 });
+  ok(true, 'and sees them start a reply');
+  globalThis.p2 = p2;
+});
+
+await step('work a ticket to resolution', async () => {
+  await p1.fill('[data-testid=editor] textarea', 'Hello Bob, a technician is on the way.');
+  await p1.click('[data-testid=editor] button.primary');
+  await p1.waitForSelector('[data-testid=collision]');
+  ok((await p1.textContent('[data-testid=collision]')).includes('佐藤 健二'), 'sending over a colleague\'s reply asks first');
+  await p1.click('[data-testid=collision] button');
+  await p1.waitForSelector('article.msg.out');
+  ok((await p1.textContent('article.msg.out')).includes('a technician is on the way'), 'the reply is in the conversation');
+  await p1.click('[data-testid=editor] [role=tab]:has-text("Internal note")');
+  await p1.fill('[data-testid=editor] textarea', 'Called facilities, extinguisher on its way.');
+  await p1.click('[data-testid=editor] button.primary');
+  await p1.waitForSelector('article.msg.note');
+  ok((await p1.textContent('article.msg.note')).includes('extinguisher'), 'the internal note is shown, marked internal');
+  await p1.selectOption('section.panel >> label:has-text("Status") >> select', 'resolved');
+  await p1.waitForSelector('.tickethead .badge.st-resolved');
+  const t = await api(p1, `/api/v1/tickets/${enNumber}`);
+  ok(t.status === 'resolved', 'the ticket is resolved on the server', t.status);
+  ok(t.messages.some((m) => m.direction === 'out' && m.text.includes('technician')), 'the reply is stored as an outgoing message');
+  ok((t.notes || []).some((x) => x.body.includes('extinguisher')), 'the note is stored');
+  const ob = execFileSync('sqlite3', [path.join(WS, 'mado.db'), `SELECT count(*) FROM outbox`]).toString().trim();
+  ok(ob === '1', 'the reply is queued in the outbox', ob);
+  await p1.keyboard.press('a');
+  await p1.waitForFunction(() => document.querySelector('section.panel label:nth-of-type(5) select')?.value !== '');
+  ok((await api(p1, `/api/v1/tickets/${enNumber}`)).assignee_id > 0, 'a assigns the ticket to me');
+  if (SHOTS) await p1.screenshot({ path: path.join(SHOTS, 'ticket.png'), fullPage: true });
+  await globalThis.p2.context().close();
+});
+
+await step('Japanese ticket', async () => {
+  await p1.goto(`${BASE}/tickets/${jaNumber}`);
+  await p1.waitForSelector('article.msg');
+  const text = await p1.textContent('article.msg pre.text');
+  ok(text.includes('先月の請求書の金額が間違っているようです。'), 'the Japanese body is shown');
+  ok(!text.includes('引用された古い本文'), 'quoted history is folded');
+  await p1.click('button.quoted');
+  ok((await p1.textContent('pre.quote')).includes('引用された古い本文'), 'and unfolds on request');
+  ok((await p1.textContent('[data-testid=customer-panel]')).includes('hanako@example.co.jp'), 'the customer panel shows the requester');
+  if (SHOTS) await p1.screenshot({ path: path.join(SHOTS, 'ticket-ja.png'), fullPage: true });
+});
+
+await step('search', async () => {
+  await p1.fill('#search', '請求書');
+  await p1.press('#search', 'Enter');
+  await p1.waitForSelector('ol.results li');
+  const marks = await p1.$$eval('ol.results mark', (m) => m.map((x) => x.textContent));
+  ok(marks.includes('請求書'), 'search results highlight the hit', marks);
+});
+
+const appCsp = () => cspViolations.filter((v) => !v.url.includes('/api/v1/messages/'));
+ok(appCsp().length === 0, 'no CSP violations from the app', appCsp());
+ok(consoleErrors.length === 0 && pageErrors.length === 0, 'no console errors', { consoleErrors, pageErrors });
+
+await step('hostile mail', async () => {
+  const before = outside.length;
+  await p1.goto(`${BASE}/tickets/${hostileNumber}`);
+  await p1.waitForSelector('article.msg');
+  ok((await p1.textContent('article.msg pre.text')).includes('formatted version'), 'the text part is shown by default');
+  await p1.click('[data-testid=toggle-html]');
+  const frameEl = await p1.waitForSelector('iframe.mailhtml');
+  ok((await frameEl.getAttribute('sandbox')) === '', 'the HTML is in an iframe sandboxed without allow-scripts / allow-same-origin');
+  const frame = await frameEl.contentFrame();
+  await frame.waitForSelector('text=悪意のある請求');
+  ok(true, 'the hostile HTML is displayed');
+  await frame.click('a:has-text("click me")', { timeout: 3000 }).catch(() => {});
+  await frame.click('text=second', { timeout: 3000 }).catch(() => {});
+  await p1.waitForTimeout(1500);
+  console.log('# framed document: ' + (await frame.content()).replace(/\n/g, ' ').slice(0, 1500));
+  ok(p1.url().endsWith(`/tickets/${hostileNumber}`), 'the page was not navigated away (meta refresh, links, forms)');
+  ok(outside.length === before && outside.length === 0, 'no request left 127.0.0.1', outside);
+  ok(markers.length === 0, 'no script ran (console markers)', markers);
+  ok(dialogs.length === 0, 'no dialog opened', dialogs);
+  ok(await frame.evaluate(() => document.scripts.length) === 0, 'the framed document has no script elements');
+  ok(pageErrors.length === 0 && consoleErrors.filter((e) => !e.url.includes('/api/v1/messages/')).length === 0, 'the app logged no error', { consoleErrors, pageErrors });
+  // remote images load only when the agent asks (the request is aborted here)
+  ok(await p1.isVisible('[data-testid=load-images]'), 'the blocked remote image is announced');
+  const asked = p1.waitForRequest('http://evil.example/track.png', { timeout: 10000 });
+  await p1.click('[data-testid=load-images]');
+  await asked;
+  await p1.waitForTimeout(500);
+  ok(outside.length > 0 && outside.every((u) => u === 'http://evil.example/track.png'), 'after "Load images" the remote image is requested, nothing else', outside);
+  ok(markers.length === 0 && dialogs.length === 0, 'still no script and no dialog', { markers, dialogs });
+});
+
+await step('session expiry', async () => {
+  await p1.goto(`${BASE}/views/all`);
+  await p1.waitForSelector('tr[data-number]');
+  execFileSync('sqlite3', [path.join(WS, 'mado.db'), 'DELETE FROM sessions']);
+  await p1.click('a[data-view=pending]');
+  await p1.waitForSelector('#login-message');
+  ok((await p1.textContent('#login-message')).includes('expired'), 'an expired session returns to the login page with a message');
+  await login(p1, 'ann@example.com', 'first-agent-pw');
+  await p1.click('#logout');
+  await p1.waitForSelector('#login-message');
+  ok((await p1.textContent('#login-message')).includes('signed out'), 'logout returns to the login page');
+  const s = await p1.evaluate(async () => (await fetch('/api/v1/session')).status);
+  ok(s === 401, 'and the session is gone on the server', s);
+});
+
+await browser.close();
+console.log(`1..${n}`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,109 @@
+// The shell: login gate, top bar (navigation, search, profile), the
+// routed page, the shortcut help overlay and the toast line.
+import { useEffect, useState } from 'preact/hooks';
+import { onSessionExpired } from './api';
+import { t } from './i18n';
+import { useKeys } from './keys';
+import { linkClick, navigate, useLocation } from './router';
+import { ended, logout, resume, useSession } from './session';
+import { Toasts } from './toast';
+import { Admin } from './views/admin';
+import { CustomerPage, Customers, OrgPage, Orgs } from './views/people';
+import { Login } from './views/login';
+import { Profile } from './views/profile';
+import { Queue } from './views/queue';
+import { Search } from './views/search';
+import { TicketPage } from './views/ticket';
+
+onSessionExpired(() => ended('expired'));
+
+function Help({ onClose }: { onClose: () => void }) {
+  const rows: [string, Parameters<typeof t>[0]][] = [
+    ['j', 'help.j'], ['k', 'help.k'], ['o / Enter', 'help.o'], ['x', 'help.x'], ['r', 'help.r'], ['n', 'help.n'],
+    ['a', 'help.a'], ['c', 'help.c'], ['/', 'help.slash'], ['u', 'help.u'], ['?', 'help.q'], ['Esc', 'help.esc'],
+  ];
+  return (
+    <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-title" onClick={onClose}>
+      <div class="dialog" onClick={(e) => e.stopPropagation()}>
+        <h2 id="help-title">{t('help.title')}</h2>
+        <table class="keys">
+          <tbody>
+            {rows.map(([k, label]) => (
+              <tr key={k}><td><kbd>{k}</kbd></td><td>{t(label)}</td></tr>
+            ))}
+          </tbody>
+        </table>
+        <button onClick={onClose}>{t('common.close')}</button>
+      </div>
+    </div>
+  );
+}
+
+function Route({ path, query }: { path: string; query: URLSearchParams }) {
+  let m: RegExpMatchArray | null;
+  if ((m = path.match(/^\/tickets\/(\d+)$/))) return <TicketPage number={Number(m[1])} />;
+  if (path === '/search') return <Search q={query.get('q') ?? ''} />;
+  if (path === '/customers') return <Customers />;
+  if ((m = path.match(/^\/customers\/(\d+)$/))) return <CustomerPage id={Number(m[1])} />;
+  if (path === '/organizations') return <Orgs />;
+  if ((m = path.match(/^\/organizations\/(\d+)$/))) return <OrgPage id={Number(m[1])} />;
+  if (path === '/profile') return <Profile />;
+  if (path === '/admin') return <Admin />;
+  if ((m = path.match(/^\/views\/([\w-]+)$/))) return <Queue view={m[1]} />;
+  return <Queue view="mine" />;
+}
+
+function SearchBox({ initial }: { initial: string }) {
+  const [q, setQ] = useState(initial);
+  useEffect(() => setQ(initial), [initial]);
+  return (
+    <form class="searchbox" role="search" onSubmit={(e) => {
+      e.preventDefault();
+      if (q.trim()) navigate('/search?q=' + encodeURIComponent(q.trim()));
+    }}>
+      <input id="search" type="search" value={q} placeholder={t('nav.search')} aria-label={t('nav.search')}
+             onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
+    </form>
+  );
+}
+
+export function App() {
+  const s = useSession();
+  const loc = useLocation();
+  const [ready, setReady] = useState(false);
+  const [help, setHelp] = useState(false);
+  useEffect(() => {
+    resume().finally(() => setReady(true));
+  }, []);
+  useKeys({
+    '?': () => setHelp((h) => !h),
+    Escape: () => setHelp(false),
+    '/': () => document.getElementById('search')?.focus(),
+    u: () => navigate('/'),
+  });
+  if (!ready) return <div class="boot">{t('q.loading')}</div>;
+  if (!s.me) return <Login />;
+  const admin = s.me.role === 'admin';
+  return (
+    <div class="shell" onClick={linkClick}>
+      <header class="top">
+        <a class="brand" href="/">窓 Mado</a>
+        <nav>
+          <a href="/" class={loc.path === '/' || loc.path.startsWith('/views') ? 'on' : ''}>{t('nav.queue')}</a>
+          <a href="/customers" class={loc.path.startsWith('/customers') ? 'on' : ''}>{t('nav.customers')}</a>
+          <a href="/organizations" class={loc.path.startsWith('/organizations') ? 'on' : ''}>{t('nav.orgs')}</a>
+          {admin && <a href="/admin" class={loc.path === '/admin' ? 'on' : ''}>{t('nav.admin')}</a>}
+        </nav>
+        <SearchBox initial={loc.path === '/search' ? loc.query.get('q') ?? '' : ''} />
+        <button class="link" title={t('nav.help')} onClick={() => setHelp(true)}>?</button>
+        <a href="/profile" class="me" data-testid="me">{s.me.email}</a>
+        <button class="link" id="logout" onClick={() => logout()}>{t('nav.logout')}</button>
+      </header>
+      <main>
+        <Route path={loc.path} query={loc.query} />
+      </main>
+      {help && <Help onClose={() => setHelp(false)} />}
+      <Toasts />
+    </div>
+  );
+}

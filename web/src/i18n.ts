@@ -1,0 +1,203 @@
+// Japanese and English. The language is the agent's (profile), else the
+// browser's (navigator.language); dates are shown in the agent's time
+// zone with Intl.DateTimeFormat. Every string a user reads is here.
+
+export type Lang = 'en' | 'ja';
+
+const en = {
+  'app.name': 'Mado',
+  'login.title': 'Sign in to Mado', 'login.email': 'Email', 'login.password': 'Password',
+  'login.submit': 'Sign in', 'login.bad': 'Wrong email or password.',
+  'login.limited': 'Too many attempts. Try again later.', 'login.expired': 'Your session has expired. Please sign in again.',
+  'login.loggedout': 'You have signed out.',
+  'nav.queue': 'Queue', 'nav.customers': 'Customers', 'nav.orgs': 'Organizations', 'nav.admin': 'Admin',
+  'nav.profile': 'Profile', 'nav.logout': 'Sign out', 'nav.search': 'Search tickets…', 'nav.help': 'Shortcuts (?)',
+  'view.mine': 'My open tickets', 'view.unassigned': 'Unassigned', 'view.group': 'My group', 'view.pending': 'Pending',
+  'view.breaching': 'Breaching soon', 'view.all': 'All tickets', 'view.saved': 'Saved views',
+  'view.save': 'Save as view', 'view.name': 'View name', 'view.delete': 'Delete view',
+  'view.breaching.nosla': 'SLA targets are not available yet: showing unsolved tickets by priority.',
+  'q.total': '{n} tickets', 'q.more': 'Load more', 'q.empty': 'No tickets match.', 'q.loading': 'Loading…',
+  'q.updates': 'New activity — refresh', 'q.selected': '{n} selected',
+  'f.status': 'Status', 'f.priority': 'Priority', 'f.assignee': 'Assignee', 'f.group': 'Group', 'f.tag': 'Tag',
+  'f.sort': 'Sort', 'f.any': 'Any', 'f.me': 'Me', 'f.none': 'Nobody', 'f.unsolved': 'Unsolved',
+  'sort.-created': 'Newest', 'sort.created': 'Oldest', 'sort.-updated': 'Recently updated',
+  'sort.updated': 'Least recently updated', 'sort.-priority': 'Highest priority', 'sort.priority': 'Lowest priority',
+  'col.subject': 'Subject', 'col.requester': 'Requester', 'col.status': 'Status', 'col.priority': 'Priority',
+  'col.assignee': 'Assignee', 'col.updated': 'Updated', 'col.sla': 'SLA',
+  'bulk.assign': 'Assign to…', 'bulk.status': 'Set status…', 'bulk.tag': 'Add tag', 'bulk.merge': 'Merge into #',
+  'bulk.apply': 'Apply', 'bulk.done': '{n} tickets updated', 'bulk.failed': '{n} could not be changed',
+  'status.new': 'New', 'status.open': 'Open', 'status.pending': 'Pending', 'status.on-hold': 'On hold',
+  'status.resolved': 'Resolved', 'status.closed': 'Closed',
+  'prio.low': 'Low', 'prio.normal': 'Normal', 'prio.high': 'High', 'prio.urgent': 'Urgent',
+  'type.question': 'Question', 'type.incident': 'Incident', 'type.request': 'Request', 'type.problem': 'Problem',
+  'type.alarm': 'Alarm',
+  'sla.due': 'due in {t}', 'sla.over': 'overdue {t}', 'sla.first': 'First response', 'sla.resolution': 'Resolution',
+  't.properties': 'Properties', 't.type': 'Type', 't.tags': 'Tags', 't.addtag': 'Add tag', 't.fields': 'Custom fields',
+  't.reasons': 'Why this priority', 't.customer': 'Customer', 't.tier': 'Tier', 't.other': 'Other tickets',
+  't.noother': 'No other tickets.', 't.history': 'History', 't.attachments': 'Attachments',
+  't.showhtml': 'Show formatted (HTML)', 't.showtext': 'Show text', 't.quoted': 'Show quoted text',
+  't.hidequoted': 'Hide quoted text', 't.remote': 'Remote images are blocked.', 't.loadimages': 'Load images',
+  't.note': 'Internal note', 't.reply': 'Reply', 't.send': 'Send reply', 't.addnote': 'Add note',
+  't.cc': 'Cc', 't.attach': 'Attach files', 't.sent': 'Reply queued for sending.', 't.noted': 'Note added.',
+  't.viewing': '{who} is viewing', 't.replying': '{who} is replying', 't.collision':
+    '{who} is replying to this ticket right now. Send anyway?', 't.sendanyway': 'Send anyway',
+  't.merge': 'Merge into #', 't.link': 'Link to #', 't.split': 'Split selected messages', 't.splitsubject':
+    'Subject of the new ticket', 't.actions': 'Merge / link / split', 't.merged': 'Merged into #{n}',
+  't.links': 'Linked', 't.children': 'Child tickets', 't.parent': 'Parent', 't.saved': 'Saved',
+  't.notfound': 'Ticket not found.', 't.assignme': 'Assign to me', 't.close': 'Close ticket',
+  't.internal': 'internal', 't.from': 'from', 't.to': 'to', 't.back': 'Back to queue',
+  'search.title': 'Search', 'search.results': '{n} results', 'search.more': 'more than {n} results',
+  'search.none': 'Nothing found.', 'search.recent': 'Short words: searched the newest messages only.',
+  'cust.title': 'Customers', 'cust.filter': 'Email or name starts with…', 'cust.tickets': 'Tickets',
+  'cust.language': 'Language', 'cust.tz': 'Time zone', 'cust.org': 'Organization',
+  'org.title': 'Organizations', 'org.filter': 'Domain or name starts with…', 'org.customers': 'Customers',
+  'org.shared': 'Customers see each other\'s tickets', 'org.count': 'Customers',
+  'prof.title': 'Your profile', 'prof.name': 'Name', 'prof.language': 'Language', 'prof.tz': 'Time zone',
+  'prof.available': 'Available for new tickets', 'prof.save': 'Save',
+  'admin.title': 'Administration', 'admin.agents': 'Agents', 'admin.groups': 'Groups', 'admin.fields': 'Custom fields',
+  'admin.role': 'Role', 'admin.create': 'Create', 'admin.members': 'Members', 'admin.addmember': 'Add member',
+  'admin.key': 'Key', 'admin.label': 'Label', 'admin.options': 'Options (comma-separated)', 'admin.disabled': 'Disabled',
+  'admin.notyet': 'Mailboxes, templates, SLA policies and automations appear here when the server offers them.',
+  'help.title': 'Keyboard shortcuts', 'help.j': 'Next ticket', 'help.k': 'Previous ticket',
+  'help.o': 'Open ticket', 'help.x': 'Select ticket', 'help.r': 'Reply', 'help.n': 'Internal note',
+  'help.a': 'Assign to me', 'help.c': 'Close (resolve) ticket', 'help.slash': 'Search', 'help.u': 'Back to the queue',
+  'help.q': 'This help', 'help.esc': 'Close / leave the editor',
+  'err.generic': 'Something went wrong: {m}', 'err.network': 'The server cannot be reached.',
+  'common.save': 'Save', 'common.cancel': 'Cancel', 'common.close': 'Close', 'common.none': '—',
+  'common.unassigned': 'Unassigned', 'common.nogroup': 'No group',
+};
+
+type Key = keyof typeof en;
+
+const ja: Record<Key, string> = {
+  'app.name': 'Mado',
+  'login.title': 'Mado にサインイン', 'login.email': 'メールアドレス', 'login.password': 'パスワード',
+  'login.submit': 'サインイン', 'login.bad': 'メールアドレスまたはパスワードが違います。',
+  'login.limited': '試行回数が多すぎます。しばらくしてからお試しください。',
+  'login.expired': 'セッションの有効期限が切れました。もう一度サインインしてください。',
+  'login.loggedout': 'サインアウトしました。',
+  'nav.queue': 'キュー', 'nav.customers': '顧客', 'nav.orgs': '組織', 'nav.admin': '管理',
+  'nav.profile': 'プロフィール', 'nav.logout': 'サインアウト', 'nav.search': 'チケットを検索…', 'nav.help': 'ショートカット (?)',
+  'view.mine': '自分の未解決チケット', 'view.unassigned': '未割り当て', 'view.group': '自分のグループ', 'view.pending': '保留中',
+  'view.breaching': 'SLA 期限間近', 'view.all': 'すべてのチケット', 'view.saved': '保存したビュー',
+  'view.save': 'ビューとして保存', 'view.name': 'ビュー名', 'view.delete': 'ビューを削除',
+  'view.breaching.nosla': 'SLA の目標がまだありません。未解決チケットを優先度順に表示しています。',
+  'q.total': '{n} 件', 'q.more': 'さらに読み込む', 'q.empty': '該当するチケットはありません。', 'q.loading': '読み込み中…',
+  'q.updates': '新しい動きがあります — 更新', 'q.selected': '{n} 件選択中',
+  'f.status': 'ステータス', 'f.priority': '優先度', 'f.assignee': '担当者', 'f.group': 'グループ', 'f.tag': 'タグ',
+  'f.sort': '並び順', 'f.any': 'すべて', 'f.me': '自分', 'f.none': '未割り当て', 'f.unsolved': '未解決',
+  'sort.-created': '新しい順', 'sort.created': '古い順', 'sort.-updated': '更新が新しい順',
+  'sort.updated': '更新が古い順', 'sort.-priority': '優先度が高い順', 'sort.priority': '優先度が低い順',
+  'col.subject': '件名', 'col.requester': '依頼者', 'col.status': 'ステータス', 'col.priority': '優先度',
+  'col.assignee': '担当者', 'col.updated': '更新', 'col.sla': 'SLA',
+  'bulk.assign': '担当者を設定…', 'bulk.status': 'ステータスを設定…', 'bulk.tag': 'タグを追加', 'bulk.merge': '統合先 #',
+  'bulk.apply': '適用', 'bulk.done': '{n} 件を更新しました', 'bulk.failed': '{n} 件は変更できませんでした',
+  'status.new': '新規', 'status.open': '対応中', 'status.pending': '保留中', 'status.on-hold': '待機中',
+  'status.resolved': '解決済み', 'status.closed': '終了',
+  'prio.low': '低', 'prio.normal': '通常', 'prio.high': '高', 'prio.urgent': '緊急',
+  'type.question': '質問', 'type.incident': 'インシデント', 'type.request': '依頼', 'type.problem': '問題',
+  'type.alarm': 'アラーム',
+  'sla.due': '残り {t}', 'sla.over': '{t} 超過', 'sla.first': '初回応答', 'sla.resolution': '解決',
+  't.properties': 'プロパティ', 't.type': '種別', 't.tags': 'タグ', 't.addtag': 'タグを追加', 't.fields': 'カスタムフィールド',
+  't.reasons': 'この優先度の理由', 't.customer': '顧客', 't.tier': 'ランク', 't.other': 'ほかのチケット',
+  't.noother': 'ほかのチケットはありません。', 't.history': '履歴', 't.attachments': '添付ファイル',
+  't.showhtml': '書式付きで表示 (HTML)', 't.showtext': 'テキストで表示', 't.quoted': '引用部分を表示',
+  't.hidequoted': '引用部分を隠す', 't.remote': '外部画像はブロックされています。', 't.loadimages': '画像を読み込む',
+  't.note': '社内メモ', 't.reply': '返信', 't.send': '返信を送信', 't.addnote': 'メモを追加',
+  't.cc': 'Cc', 't.attach': 'ファイルを添付', 't.sent': '返信を送信キューに入れました。', 't.noted': 'メモを追加しました。',
+  't.viewing': '{who} さんが閲覧中', 't.replying': '{who} さんが返信を作成中', 't.collision':
+    '{who} さんがこのチケットに返信を作成中です。それでも送信しますか?', 't.sendanyway': 'それでも送信',
+  't.merge': '統合先 #', 't.link': 'リンク先 #', 't.split': '選択したメッセージを分割', 't.splitsubject':
+    '新しいチケットの件名', 't.actions': '統合 / リンク / 分割', 't.merged': '#{n} に統合済み',
+  't.links': 'リンク', 't.children': '子チケット', 't.parent': '親チケット', 't.saved': '保存しました',
+  't.notfound': 'チケットが見つかりません。', 't.assignme': '自分に割り当て', 't.close': 'チケットを解決',
+  't.internal': '社内', 't.from': '差出人', 't.to': '宛先', 't.back': 'キューに戻る',
+  'search.title': '検索', 'search.results': '{n} 件', 'search.more': '{n} 件以上',
+  'search.none': '見つかりませんでした。', 'search.recent': '短い語のため、最新のメッセージのみを検索しました。',
+  'cust.title': '顧客', 'cust.filter': 'メールアドレスまたは名前の先頭…', 'cust.tickets': 'チケット',
+  'cust.language': '言語', 'cust.tz': 'タイムゾーン', 'cust.org': '組織',
+  'org.title': '組織', 'org.filter': 'ドメインまたは名前の先頭…', 'org.customers': '顧客',
+  'org.shared': '顧客どうしでチケットを共有', 'org.count': '顧客数',
+  'prof.title': 'プロフィール', 'prof.name': '名前', 'prof.language': '言語', 'prof.tz': 'タイムゾーン',
+  'prof.available': '新しいチケットを受け付ける', 'prof.save': '保存',
+  'admin.title': '管理', 'admin.agents': 'エージェント', 'admin.groups': 'グループ', 'admin.fields': 'カスタムフィールド',
+  'admin.role': '役割', 'admin.create': '作成', 'admin.members': 'メンバー', 'admin.addmember': 'メンバーを追加',
+  'admin.key': 'キー', 'admin.label': 'ラベル', 'admin.options': '選択肢 (カンマ区切り)', 'admin.disabled': '無効',
+  'admin.notyet': 'メールボックス、テンプレート、SLA ポリシー、自動化はサーバーが対応しだいここに表示されます。',
+  'help.title': 'キーボードショートカット', 'help.j': '次のチケット', 'help.k': '前のチケット',
+  'help.o': 'チケットを開く', 'help.x': 'チケットを選択', 'help.r': '返信', 'help.n': '社内メモ',
+  'help.a': '自分に割り当て', 'help.c': 'チケットを解決', 'help.slash': '検索', 'help.u': 'キューに戻る',
+  'help.q': 'このヘルプ', 'help.esc': '閉じる / エディタを離れる',
+  'err.generic': 'エラーが発生しました: {m}', 'err.network': 'サーバーに接続できません。',
+  'common.save': '保存', 'common.cancel': 'キャンセル', 'common.close': '閉じる', 'common.none': '—',
+  'common.unassigned': '未割り当て', 'common.nogroup': 'グループなし',
+};
+
+const dicts: Record<Lang, Record<Key, string>> = { en, ja };
+
+let lang: Lang = 'en';
+let timeZone = 'UTC';
+
+export function browserLang(): Lang {
+  return (navigator.language || 'en').toLowerCase().startsWith('ja') ? 'ja' : 'en';
+}
+
+export function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+export function setLocale(l: Lang, tz: string): void {
+  lang = l;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    timeZone = tz;
+  } catch {
+    timeZone = 'UTC';
+  }
+  document.documentElement.lang = l;
+}
+
+export function currentLang(): Lang {
+  return lang;
+}
+
+export function currentTimeZone(): string {
+  return timeZone;
+}
+
+export function t(key: Key, vars: Record<string, string | number> = {}): string {
+  const s = dicts[lang][key] ?? en[key] ?? key;
+  return s.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ''));
+}
+
+// A label for a value of a known family (status.open, prio.high), or the value itself.
+export function tv(family: 'status' | 'prio' | 'type' | 'sort', value: string): string {
+  const k = `${family}.${value}` as Key;
+  return k in en ? t(k) : value;
+}
+
+const fmtCache = new Map<string, Intl.DateTimeFormat>();
+function fmt(opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = lang + timeZone + JSON.stringify(opts);
+  let f = fmtCache.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', { timeZone, ...opts });
+    fmtCache.set(key, f);
+  }
+  return f;
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (isNaN(d.getTime())) return iso;
+  return fmt({ year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d);
+}
+
+// "3h 5m" / "3時間5分": a duration for SLA countdowns.
+export function formatDuration(ms: number): string {
+  const m = Math.max(0, Math.round(Math.abs(ms) / 60000));
+  const d = Math.floor(m / 1440), h = Math.floor((m % 1440) / 60), mm = m % 60;
+  if (lang === 'ja') return d ? `${d}日${h}時間` : h ? `${h}時間${mm}分` : `${mm}分`;
+  return d ? `${d}d ${h}h` : h ? `${h}h ${mm}m` : `${mm}m`;
+}

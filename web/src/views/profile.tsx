@@ -1,0 +1,54 @@
+// The agent's own settings: name, language, time zone, availability.
+import { useState } from 'preact/hooks';
+import { api } from '../api';
+import { browserTimeZone, t } from '../i18n';
+import { applyLocale, changed, myAgent, state } from '../session';
+import { toast, toastError } from '../toast';
+import type { Agent } from '../types';
+
+const ZONES = ['Asia/Tokyo', 'UTC', 'Europe/London', 'Europe/Paris', 'America/New_York', 'America/Los_Angeles',
+  'Asia/Singapore', 'Australia/Sydney'];
+
+export function Profile() {
+  const a = myAgent();
+  const [name, setName] = useState(a?.name ?? '');
+  const [language, setLanguage] = useState(a?.language ?? 'en');
+  const [tz, setTz] = useState(a?.time_zone ?? 'UTC');
+  const [available, setAvailable] = useState(a?.available ?? true);
+  if (!a) return null;
+  const zones = ZONES.includes(tz) ? ZONES : [tz, ...ZONES];
+  const save = async (e: Event) => {
+    e.preventDefault();
+    try {
+      const r = await api<{ agent: Agent }>('PATCH', `/api/v1/agents/${a.id}`, { name, language, time_zone: tz, available });
+      state.agents = state.agents.map((x) => (x.id === a.id ? r.agent : x));
+      applyLocale();
+      changed();
+      toast(t('t.saved'));
+    } catch (x) {
+      toastError(x);
+    }
+  };
+  return (
+    <section class="profile">
+      <h1>{t('prof.title')}</h1>
+      <form onSubmit={save} class="card">
+        <label>{t('prof.name')} <input value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} /></label>
+        <label>{t('prof.language')}
+          <select name="language" value={language} onChange={(e) => setLanguage((e.target as HTMLSelectElement).value)}>
+            <option value="en">{navigator.language} (browser)</option>
+            <option value="ja">日本語</option>
+            <option value="en-US">English</option>
+          </select>
+        </label>
+        <label>{t('prof.tz')}
+          <select name="time_zone" value={tz} onChange={(e) => setTz((e.target as HTMLSelectElement).value)}>
+            {zones.map((z) => <option key={z} value={z}>{z === 'UTC' ? `UTC (${browserTimeZone()} browser)` : z}</option>)}
+          </select>
+        </label>
+        <label class="check"><input type="checkbox" checked={available} onChange={() => setAvailable(!available)} /> {t('prof.available')}</label>
+        <button type="submit" class="primary">{t('prof.save')}</button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,335 @@
+// The queue: built-in and saved views, filters and sorting, cursor paging
+// (the API's keyset cursor: each page costs the same at 100,000 tickets),
+// live refresh from the event stream, bulk actions, priority and SLA.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { api, qs } from '../api';
+import { t, tv } from '../i18n';
+import { queueOrder, useKeys } from '../keys';
+import { subscribe } from '../live';
+import { navigate } from '../router';
+import { agentName, isAgent, myAgent, state } from '../session';
+import { toast, toastError } from '../toast';
+import type { SavedView, TicketRow } from '../types';
+import { nextDue, PriorityBadge, slaDue, SlaCountdown, StatusBadge, Time } from '../ui';
+
+const UNSOLVED = 'new,open,pending,on-hold';
+const STATUSES = ['new', 'open', 'pending', 'on-hold', 'resolved', 'closed'];
+const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
+const SORTS = ['-created', 'created', '-updated', 'updated', '-priority', 'priority'];
+
+type Query = Record<string, string>;
+
+function builtinQuery(view: string): Query | null {
+  const group = myAgent()?.groups?.[0];
+  switch (view) {
+    case 'mine': return { status: UNSOLVED, assignee: 'me', sort: '-updated' };
+    case 'unassigned': return { status: 'new,open', assignee: 'none', sort: '-created' };
+    case 'group': return group ? { status: UNSOLVED, group: String(group), sort: '-updated' } : { status: UNSOLVED, group: 'none' };
+    case 'pending': return { status: 'pending', sort: 'updated' };
+    case 'breaching': return { status: 'new,open,on-hold', sort: '-priority' };
+    case 'all': return { sort: '-created' };
+  }
+  return null;
+}
+
+const BUILTIN: [string, Parameters<typeof t>[0]][] = [
+  ['mine', 'view.mine'], ['unassigned', 'view.unassigned'], ['group', 'view.group'],
+  ['pending', 'view.pending'], ['breaching', 'view.breaching'], ['all', 'view.all'],
+];
+
+function Sidebar({ view, saved, onDelete }: { view: string; saved: SavedView[]; onDelete: (v: SavedView) => void }) {
+  return (
+    <aside class="views">
+      <ul>
+        {BUILTIN.map(([k, label]) => (
+          <li key={k}><a href={`/views/${k}`} class={view === k ? 'on' : ''} data-view={k}>{t(label)}</a></li>
+        ))}
+      </ul>
+      {saved.length > 0 && <h3>{t('view.saved')}</h3>}
+      <ul>
+        {saved.map((v) => (
+          <li key={v.id} class="saved">
+            <a href={`/views/saved-${v.id}`} class={view === `saved-${v.id}` ? 'on' : ''}>{v.name}</a>
+            {v.mine && <button class="link x" title={t('view.delete')} onClick={() => onDelete(v)}>×</button>}
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}
+
+function Select({ label, value, options, onChange }: {
+  label: string; value: string; options: [string, string][]; onChange: (v: string) => void;
+}) {
+  return (
+    <label class="filter">{label}
+      <select value={value} onChange={(e) => onChange((e.target as HTMLSelectElement).value)}>
+        {options.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+      </select>
+    </label>
+  );
+}
+
+function Filters({ q, set }: { q: Query; set: (q: Query) => void }) {
+  const up = (k: string) => (v: string) => {
+    const n = { ...q };
+    if (v) n[k] = v;
+    else delete n[k];
+    set(n);
+  };
+  const statusOpts: [string, string][] = [['', t('f.any')], [UNSOLVED, t('f.unsolved')], ...STATUSES.map((s) => [s, tv('status', s)] as [string, string])];
+  if (q.status && !statusOpts.some(([v]) => v === q.status)) statusOpts.push([q.status, q.status]);
+  const assignees: [string, string][] = [['', t('f.any')], ['me', t('f.me')], ['none', t('f.none')],
+    ...state.agents.filter((a) => a.role !== 'light_agent').map((a) => [String(a.id), a.name || a.email] as [string, string])];
+  const groups: [string, string][] = [['', t('f.any')], ['none', t('common.nogroup')],
+    ...state.groups.map((g) => [String(g.id), g.name] as [string, string])];
+  return (
+    <div class="filters">
+      <Select label={t('f.status')} value={q.status ?? ''} options={statusOpts} onChange={up('status')} />
+      <Select label={t('f.priority')} value={q.priority ?? ''} options={[['', t('f.any')], ...PRIORITIES.map((p) => [p, tv('prio', p)] as [string, string])]} onChange={up('priority')} />
+      <Select label={t('f.assignee')} value={q.assignee ?? ''} options={assignees} onChange={up('assignee')} />
+      <Select label={t('f.group')} value={q.group ?? ''} options={groups} onChange={up('group')} />
+      <label class="filter">{t('f.tag')}
+        <input size={10} value={q.tag ?? ''} onChange={(e) => up('tag')((e.target as HTMLInputElement).value.trim())} />
+      </label>
+      <Select label={t('f.sort')} value={q.sort ?? '-created'} options={SORTS.map((s) => [s, tv('sort', s)] as [string, string])} onChange={up('sort')} />
+    </div>
+  );
+}
+
+function BulkBar({ ids, done }: { ids: number[]; done: () => void }) {
+  const [merge, setMerge] = useState('');
+  const [tag, setTag] = useState('');
+  const apply = async (changes: Record<string, unknown>) => {
+    try {
+      const r = await api<{ updated: number; results: { status: number }[] }>('POST', '/api/v1/tickets/bulk', { ids, changes });
+      const bad = r.results.filter((x) => x.status !== 200).length;
+      toast(t('bulk.done', { n: r.updated }) + (bad ? ' — ' + t('bulk.failed', { n: bad }) : ''), bad > 0);
+      done();
+    } catch (e) {
+      toastError(e);
+    }
+  };
+  const doMerge = async () => {
+    const into = Number(merge);
+    if (!into) return;
+    let ok = 0;
+    for (const id of ids.filter((i) => i !== into)) {
+      try {
+        await api('POST', `/api/v1/tickets/${id}/merge`, { into });
+        ok++;
+      } catch (e) {
+        toastError(e);
+      }
+    }
+    toast(t('bulk.done', { n: ok }));
+    setMerge('');
+    done();
+  };
+  const me = state.me?.agent_id;
+  return (
+    <div class="bulk" data-testid="bulk">
+      <strong>{t('q.selected', { n: ids.length })}</strong>
+      <select aria-label={t('bulk.assign')} value="" onChange={(e) => {
+        const v = (e.target as HTMLSelectElement).value;
+        if (v) apply({ assignee_id: v === 'none' ? null : Number(v) });
+      }}>
+        <option value="">{t('bulk.assign')}</option>
+        {me && <option value={String(me)}>{t('f.me')}</option>}
+        <option value="none">{t('f.none')}</option>
+        {state.agents.filter((a) => a.id !== me && a.role !== 'light_agent' && !a.disabled).map((a) =>
+          <option key={a.id} value={String(a.id)}>{a.name || a.email}</option>)}
+      </select>
+      <select aria-label={t('bulk.status')} value="" onChange={(e) => {
+        const v = (e.target as HTMLSelectElement).value;
+        if (v) apply({ status: v });
+      }}>
+        <option value="">{t('bulk.status')}</option>
+        {STATUSES.filter((s) => s !== 'new').map((s) => <option key={s} value={s}>{tv('status', s)}</option>)}
+      </select>
+      <form class="inline" onSubmit={(e) => { e.preventDefault(); if (tag.trim()) { apply({ tags: { add: [tag.trim().toLowerCase()] } }); setTag(''); } }}>
+        <input size={10} placeholder={t('bulk.tag')} aria-label={t('bulk.tag')} value={tag} onInput={(e) => setTag((e.target as HTMLInputElement).value)} />
+      </form>
+      <form class="inline" onSubmit={(e) => { e.preventDefault(); doMerge(); }}>
+        <input size={6} inputMode="numeric" placeholder={t('bulk.merge')} aria-label={t('bulk.merge')} value={merge} onInput={(e) => setMerge((e.target as HTMLInputElement).value)} />
+        <button type="submit">{t('bulk.apply')}</button>
+      </form>
+    </div>
+  );
+}
+
+export function Queue({ view }: { view: string }) {
+  const [saved, setSaved] = useState<SavedView[]>([]);
+  const [query, setQuery] = useState<Query | null>(null);
+  const [rows, setRows] = useState<TicketRow[]>([]);
+  const [total, setTotal] = useState<number | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [stale, setStale] = useState(false);
+  const [sel, setSel] = useState<Set<number>>(new Set());
+  const [at, setAt] = useState(0);
+  const [naming, setNaming] = useState<string | null>(null);
+  const gen = useRef(0);
+
+  const loadViews = () => api<{ views: SavedView[] }>('GET', '/api/v1/views').then((r) => setSaved(r.views)).catch(toastError);
+  useEffect(() => void loadViews(), []);
+
+  // The view chooses the starting filters; the agent may change them.
+  useEffect(() => {
+    const m = view.match(/^saved-(\d+)$/);
+    if (m) {
+      const v = saved.find((x) => x.id === Number(m[1]));
+      if (v) setQuery({ ...v.query });
+    } else {
+      setQuery(builtinQuery(view) ?? builtinQuery('all'));
+    }
+  }, [view, saved]);
+
+  const fetchPage = async (q: Query, after: string | null) => {
+    const my = ++gen.current;
+    setLoading(true);
+    try {
+      const r = await api<{ tickets: TicketRow[]; total: number; next_cursor?: string }>(
+        'GET', '/api/v1/tickets' + qs({ ...q, limit: 50, cursor: after }));
+      if (my !== gen.current) return;
+      setRows((old) => (after ? [...old, ...r.tickets] : r.tickets));
+      setTotal(r.total);
+      setCursor(r.next_cursor ?? null);
+      if (!after) {
+        setSel(new Set());
+        setStale(false);
+      }
+    } catch (e) {
+      toastError(e);
+    } finally {
+      if (my === gen.current) setLoading(false);
+    }
+  };
+  const reload = () => query && fetchPage(query, null);
+  useEffect(() => {
+    if (query) {
+      setAt(0);
+      fetchPage(query, null);
+    }
+  }, [JSON.stringify(query)]);
+
+  // Live: with only the first page shown, refresh it (debounced); with more
+  // pages loaded, offer a refresh rather than lose the agent's place.
+  const morePages = rows.length > 50;
+  useEffect(() => {
+    let timer = 0;
+    const off = subscribe((e) => {
+      if (e.type === 'presence') return;
+      if (morePages) {
+        setStale(true);
+        return;
+      }
+      clearTimeout(timer);
+      timer = window.setTimeout(reload, 400);
+    });
+    return () => {
+      off();
+      clearTimeout(timer);
+    };
+  }, [JSON.stringify(query), morePages]);
+
+  // "Breaching soon": with SLA data, the tickets due within 4 hours, soonest first.
+  const shown = useMemo(() => {
+    if (view !== 'breaching' || !rows.some((r) => nextDue(r) !== null)) return rows;
+    const horizon = Date.now() + 4 * 3600e3;
+    return rows.filter((r) => (nextDue(r) ?? Infinity) <= horizon).sort((a, b) => nextDue(a)! - nextDue(b)!);
+  }, [rows, view]);
+  const hasSla = rows.some((r) => slaDue(r).length > 0);
+
+  useEffect(() => {
+    queueOrder.numbers = shown.map((r) => r.number);
+    queueOrder.path = location.pathname;
+  }, [shown]);
+
+  const toggle = (n: number) => setSel((s) => {
+    const c = new Set(s);
+    if (c.has(n)) c.delete(n);
+    else c.add(n);
+    return c;
+  });
+  useKeys({
+    j: () => setAt((i) => Math.min(i + 1, shown.length - 1)),
+    k: () => setAt((i) => Math.max(i - 1, 0)),
+    o: () => shown[at] && navigate(`/tickets/${shown[at].number}`),
+    Enter: () => shown[at] && navigate(`/tickets/${shown[at].number}`),
+    x: () => shown[at] && toggle(shown[at].number),
+  });
+  useEffect(() => {
+    document.querySelector('tr.cursor')?.scrollIntoView({ block: 'nearest' });
+  }, [at]);
+
+  const saveView = async (name: string) => {
+    try {
+      await api('POST', '/api/v1/views', { name, query, shared: false });
+      setNaming(null);
+      loadViews();
+    } catch (e) {
+      toastError(e);
+    }
+  };
+  const deleteView = async (v: SavedView) => {
+    try {
+      await api('DELETE', `/api/v1/views/${v.id}`);
+      loadViews();
+      if (view === `saved-${v.id}`) navigate('/');
+    } catch (e) {
+      toastError(e);
+    }
+  };
+
+  const allSel = shown.length > 0 && shown.every((r) => sel.has(r.number));
+  return (
+    <div class="queue">
+      <Sidebar view={view} saved={saved} onDelete={deleteView} />
+      <section class="list">
+        {query && <Filters q={query} set={setQuery} />}
+        <div class="listhead">
+          <span class="total" data-testid="total">{total === null ? t('q.loading') : t('q.total', { n: total.toLocaleString() })}</span>
+          {stale && <button class="link" onClick={reload}>{t('q.updates')}</button>}
+          {naming === null
+            ? <button class="link" onClick={() => setNaming('')}>{t('view.save')}</button>
+            : <form class="inline" onSubmit={(e) => { e.preventDefault(); if (naming.trim()) saveView(naming.trim()); }}>
+                <input autoFocus placeholder={t('view.name')} value={naming} onInput={(e) => setNaming((e.target as HTMLInputElement).value)} />
+                <button type="submit">{t('common.save')}</button>
+                <button type="button" class="link" onClick={() => setNaming(null)}>{t('common.cancel')}</button>
+              </form>}
+        </div>
+        {view === 'breaching' && !hasSla && <p class="hint">{t('view.breaching.nosla')}</p>}
+        {sel.size > 0 && isAgent() && <BulkBar ids={[...sel]} done={reload} />}
+        <table class="tickets" data-testid="queue">
+          <thead>
+            <tr>
+              <th><input type="checkbox" aria-label="all" checked={allSel} onChange={() =>
+                setSel(allSel ? new Set() : new Set(shown.map((r) => r.number)))} /></th>
+              <th>#</th><th>{t('col.priority')}</th><th>{t('col.subject')}</th><th>{t('col.requester')}</th>
+              <th>{t('col.status')}</th><th>{t('col.assignee')}</th>{hasSla && <th>{t('col.sla')}</th>}<th>{t('col.updated')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((r, i) => (
+              <tr key={r.number} class={(i === at ? 'cursor ' : '') + (sel.has(r.number) ? 'sel' : '')} data-number={r.number}>
+                <td><input type="checkbox" aria-label={`#${r.number}`} checked={sel.has(r.number)} onChange={() => toggle(r.number)} /></td>
+                <td class="num">{r.number}</td>
+                <td><PriorityBadge priority={r.priority} /></td>
+                <td class="subj"><a href={`/tickets/${r.number}`}>{r.subject || '—'}</a>
+                  {(r.tags ?? []).map((tag) => <span key={tag} class="tag">{tag}</span>)}</td>
+                <td class="who">{r.customer.name || r.customer.email}</td>
+                <td><StatusBadge status={r.status} /></td>
+                <td class="who">{agentName(r.assignee_id) || <span class="muted">{t('common.unassigned')}</span>}</td>
+                {hasSla && <td>{slaDue(r).slice(0, 1).map((d) => <SlaCountdown key={d.at} at={d.at} />)}</td>}
+                <td class="when"><Time iso={r.updated_at} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {!loading && shown.length === 0 && <p class="empty">{t('q.empty')}</p>}
+        {cursor && <button class="more" disabled={loading} onClick={() => query && fetchPage(query, cursor)}>{t('q.more')}</button>}
+      </section>
+    </div>
+  );
+}
