@@ -27,6 +27,7 @@
 #include "http/events.h"
 #include "http/auth.h"
 #include "http/server_internal.h"
+#include "mail/compose.h"
 #include "mail/thread.h"
 #include "store/blob.h"
 #include "store/store_tickets.h"
@@ -802,24 +803,6 @@ void api_ticket_note(struct http_req *req, struct http_resp *resp)
 
 /* ---- replies ---- */
 
-/* A plain addr-spec we are willing to put in a header: no spaces, quotes,
- * commas, angle brackets or line breaks, so no header injection. */
-static bool address_ok(const char *s)
-{
-	size_t n = strlen(s);
-	const char *at = strrchr(s, '@');
-	if (n < 3 || n > 254 || !at || at == s || !at[1] || at - s > 64)
-		return false;
-	size_t local = (size_t)(at - s);
-	if (strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-") < local)
-		return false;
-	const char *d = at + 1;
-	if (strspn(d, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != strlen(d) || *d == '.' ||
-	    *d == '-' || strstr(d, ".."))
-		return false;
-	return s[0] != '.' && at[-1] != '.';
-}
-
 static void add_header(json_t *h, const char *name, const char *value)
 {
 	json_array_append_new(h, json_pack("[s, s]", name, value));
@@ -854,7 +837,7 @@ void api_ticket_reply(struct http_req *req, struct http_resp *resp)
 		msg = "cc must be an array of at most 20 addresses";
 	for (size_t i = 0; !msg && cc && i < json_array_size(cc); i++) {
 		const char *a = json_string_value(json_array_get(cc, i));
-		if (!a || !address_ok(a))
+		if (!a || !compose_address_ok(a))
 			msg = "cc: each entry must be a plain address like name@example.org";
 	}
 	if (!msg && ups && (!json_is_array(ups) || json_array_size(ups) > MAX_UPLOADS))
