@@ -22,10 +22,17 @@ OPT      := -O2 -g
 endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# What `mado ingest` (one process per mail, the MTA path) pays at exec
+# grows with each shared library: these small ones are linked in, and
+# libmicrohttpd (with GnuTLS and six more) is loaded by `mado serve` only
+# (src/http/mhd_load.c). docs/benchmarks.md has the figures.
+STATIC_PKGS := sqlite3 libsodium gumbo jansson
+DLOPEN_PKGS := libmicrohttpd
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out $(STATIC_PKGS) $(DLOPEN_PKGS),$(PKGS)) 2>/dev/null) \
+              -Wl,-Bstatic $(shell pkg-config --libs $(STATIC_PKGS) 2>/dev/null) -Wl,-Bdynamic -lz
 WARN     := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wformat=2 -Wno-format-truncation -Wvla
 CFLAGS   += -std=gnu11 $(OPT) $(WARN) $(SANFLAGS) -D_GNU_SOURCE -Isrc $(PKG_CFLAGS)
-LDFLAGS  += $(SANFLAGS)
+LDFLAGS  += $(SANFLAGS) -Wl,-O1 -Wl,--as-needed
 LDLIBS   += $(PKG_LIBS) -lm -lpthread
 
 LIB_SRC  := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))

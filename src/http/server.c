@@ -29,6 +29,7 @@
 #include "http/auth.h"
 #include "http/events.h"
 #include "http/http.h"
+#include "http/mhd_load.h"
 #include "http/server_internal.h"
 #include "mail/spool.h"
 
@@ -257,6 +258,8 @@ mado_status server_start(struct workspace *ws, const struct server_opts *o, stru
                          struct mado_err *err)
 {
 	*out = NULL;
+	if (mhd_load(err))
+		return MADO_EIO;
 	struct server *s = calloc(1, sizeof *s);
 	if (!s)
 		return mado_fail(err, MADO_ENOMEM, "out of memory");
