@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/migrations.h"
 #include "store/store.h"
 #include "tap.h"
 
@@ -99,7 +100,8 @@ int main(void)
 	 * newest migration, all older ones applied; it is adopted as is */
 	sqlite3_open(path, &db);
 	sqlite3_exec(db, "DROP TABLE schema_migrations", NULL, NULL, NULL);
-	sqlite3_exec(db, "PRAGMA user_version = 6", NULL, NULL, NULL);
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", store_migrations[store_migrations_count - 1].version);
+	sqlite3_exec(db, pragma, NULL, NULL, NULL);
 	sqlite3_close(db);
 	ok(store_open(path, 1000, &s, &err) == MADO_OK, "legacy numbered database adopted: %s", err.msg);
 	is_int(store_schema_version(s), version, "user_version counts the applied migrations again");
@@ -113,7 +115,7 @@ int main(void)
 
 	/* busy: another writer holds the lock past the timeout → temporary */
 	sqlite3_open(path, &db);
-	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version);
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", store_migrations[store_migrations_count - 1].version);
 	sqlite3_exec(db, pragma, NULL, NULL, NULL);
 	if (!ok(store_open(path, 100, &s, &err) == MADO_OK, "open"))
 		return done_testing();
