@@ -327,8 +327,10 @@ static mado_status parse_cond(struct parse *p, json_t *j, int depth, struct rule
 	}
 	json_t *arr = all ? all : any;
 	c->type = all ? C_ALL : C_ANY;
-	if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > RULES_MAX_CONDS)
+	if (!json_is_array(arr) || json_array_size(arr) == 0)
 		return mado_fail(p->err, MADO_EINVAL, "all/any take a non-empty array of conditions");
+	if (json_array_size(arr) > RULES_MAX_CONDS)
+		return mado_fail(p->err, MADO_ELIMIT, "more than %d conditions in one rule", RULES_MAX_CONDS);
 	if (!(c->kids = calloc(json_array_size(arr), sizeof *c->kids)))
 		return mado_fail(p->err, MADO_ENOMEM, "out of memory");
 	for (size_t i = 0; i < json_array_size(arr); i++) {

@@ -161,7 +161,7 @@ static mado_status act_group(struct fire *f, const struct rule_action *a)
 {
 	int64_t g = 0;
 	mado_status st = store_group_by_name(f->s, a->value, &g, f->err);
-	if (st == MADO_ENOTFOUND)
+	if (st == MADO_ENOTFOUND || (st == MADO_OK && !g))
 		return ev(f, "routing", "group_id", NULL, "group: no such group");
 	if (st || g == f->t->group_id)
 		return st;
