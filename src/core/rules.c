@@ -749,57 +749,55 @@ static bool regex_hit(pcre2_code *re, const char *s)
 	return rc >= 0; /* PCRE2_ERROR_MATCHLIMIT / DEPTHLIMIT: no match */
 }
 
-/* Is folded needle in the folded form of s (first RULES_MAX_TEXT bytes)? */
-static bool folded_contains(const char *s, const char *needle)
+/* The folded form of the first RULES_MAX_TEXT bytes of s (malloc); NULL
+ * on OOM. */
+static char *fold_capped(const char *s)
 {
 	struct buf b;
 	buf_init(&b, 0);
 	size_t n = strlen(s);
-	bool hit = false;
-	if (textfold_append(&b, s, n > RULES_MAX_TEXT ? RULES_MAX_TEXT : n) == MADO_OK)
-		hit = b.p ? strstr(b.p, needle) != NULL : !*needle;
-	buf_free(&b);
-	return hit;
-}
-
-static bool folded_equals(const char *s, const char *folded)
-{
-	char *f = textfold_dup(s);
-	bool eq = f && strcmp(f, folded) == 0;
-	free(f);
-	return eq;
-}
-
-/* One element of a comma list equals / contains the value. */
-static bool list_has(const char *list, const char *folded, bool contains)
-{
-	char *f = textfold_dup(list);
-	bool hit = false;
-	for (char *p = f, *e; p && *p && !hit; p = *e ? e + 1 : e) {
-		e = strchr(p, ',');
-		if (!e)
-			e = p + strlen(p);
-		char save = *e;
-		*e = 0;
-		hit = contains ? strstr(p, folded) != NULL : strcmp(p, folded) == 0;
-		*e = save;
+	if (textfold_append(&b, s, n > RULES_MAX_TEXT ? RULES_MAX_TEXT : n) || buf_append(&b, "", 0)) {
+		buf_free(&b);
+		return NULL;
 	}
-	free(f);
-	return hit;
+	return b.p ? buf_steal(&b) : calloc(1, 1);
 }
 
-/* Does value s (of field f) satisfy the leaf's i-th value? */
-static bool value_hit(const struct rule_cond *c, const char *s, size_t i)
+void rules_ticket_prepare(struct arena *a, struct rule_ticket *t)
+{
+	char *s = fold_capped(t->subject ? t->subject : ""), *b = fold_capped(t->body ? t->body : "");
+	t->subject_folded = s ? arena_strdup(a, s) : NULL;
+	t->body_folded = b ? arena_strdup(a, b) : NULL;
+	free(s);
+	free(b);
+}
+
+/* One element of a folded comma list equals / contains the value. */
+static bool list_has(const char *folded_list, const char *folded, bool contains)
+{
+	size_t n = strlen(folded);
+	for (const char *p = folded_list; *p;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (contains ? memmem(p, len, folded, n) != NULL : (len == n && memcmp(p, folded, n) == 0))
+			return true;
+		p += len + (e != NULL);
+	}
+	return false;
+}
+
+/* Does the field (raw s, folded fs) satisfy the leaf's i-th value? */
+static bool value_hit(const struct rule_cond *c, const char *s, const char *fs, size_t i)
 {
 	bool list = fields[c->field].kind == FK_LIST;
 	switch (c->op) {
 	case OP_IS:
 	case OP_IS_NOT:
 	case OP_IN:
-		return list ? list_has(s, c->folded[i], false) : folded_equals(s, c->folded[i]);
+		return list ? list_has(fs, c->folded[i], false) : strcmp(fs, c->folded[i]) == 0;
 	case OP_CONTAINS:
 	case OP_NOT_CONTAINS:
-		return list ? list_has(s, c->folded[i], true) : folded_contains(s, c->folded[i]);
+		return list ? list_has(fs, c->folded[i], true) : strstr(fs, c->folded[i]) != NULL;
 	case OP_REGEX:
 		return regex_hit(c->re[i], s);
 	default:
@@ -851,16 +849,23 @@ static void say_text(struct eval *ev, const struct rule_cond *c, enum field_id w
 	}
 }
 
-/* A positive text leaf on one field: the first value that hits. */
+/* A positive text leaf on one field: the first value that hits. The
+ * field is folded once (or was, by rules_ticket_prepare()). */
 static bool text_leaf(struct eval *ev, const struct rule_cond *c, enum field_id where, size_t *hit)
 {
 	const char *s = field_value(ev->t, where);
-	for (size_t i = 0; i < c->nvalues; i++)
-		if (value_hit(c, s, i)) {
+	const char *fs = where == F_SUBJECT ? ev->t->subject_folded : where == F_BODY ? ev->t->body_folded : NULL;
+	char *own = NULL;
+	if (!fs && c->op != OP_REGEX)
+		fs = own = fold_capped(s);
+	bool found = false;
+	for (size_t i = 0; i < c->nvalues && !found && (fs || c->op == OP_REGEX); i++)
+		if (value_hit(c, s, fs, i)) {
 			*hit = i;
-			return true;
+			found = true;
 		}
-	return false;
+	free(own);
+	return found;
 }
 
 static mado_status eval_count(struct eval *ev, const struct rule_cond *c, bool *m)
