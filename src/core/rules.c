@@ -81,7 +81,7 @@ enum field_kind {
 enum field_id {
 	F_SUBJECT, F_BODY, F_TEXT, F_STATUS, F_PRIORITY, F_TYPE, F_CHANNEL, F_CATEGORY, F_LANGUAGE, F_GROUP,
 	F_ASSIGNEE, F_TAGS, F_TO, F_CUST_EMAIL, F_CUST_NAME, F_CUST_TIER, F_CUST_LANG, F_ORG_DOMAIN, F_ORG_NAME,
-	F_ORG_TIER, F_RECENT, F_TIME, F_BHOURS, F_NFIELDS
+	F_ORG_TIER, F_RECENT, F_TIME, F_BHOURS, F_CUSTOM, F_NFIELDS
 };
 
 #define TF(m) offsetof(struct rule_ticket, m)
@@ -114,6 +114,7 @@ static const struct field {
 	[F_RECENT] = { "customer.recent_tickets", FK_COUNT, 0, "recent tickets", "最近のチケット数" },
 	[F_TIME] = { "time", FK_TIME, 0, "time", "時刻" },
 	[F_BHOURS] = { "business_hours", FK_BHOURS, 0, "business hours", "営業時間" },
+	[F_CUSTOM] = { "custom.", FK_WORD, 0, "custom field", "カスタム項目" },  /* "custom.<key>" */
 };
 
 static const char *field_value(const struct rule_ticket *t, enum field_id f)
@@ -143,6 +144,7 @@ struct rule_cond {
 	size_t nvalues;
 	int64_t number;     /* gte/lte */
 	int days;           /* customer.recent_tickets window */
+	char *custom_key;   /* F_CUSTOM: the custom field's key */
 	bool flag;          /* business_hours */
 };
 
@@ -183,6 +185,7 @@ static void cond_free(struct rule_cond *c)
 	free(c->values);
 	free(c->folded);
 	free(c->re);
+	free(c->custom_key);
 	free(c);
 }
 
@@ -256,10 +259,17 @@ static mado_status parse_leaf(struct parse *p, json_t *j, struct rule_cond *c)
 	if (!f || !v)
 		return mado_fail(p->err, MADO_EINVAL, "a condition needs \"field\" and \"value\" (or all/any/not)");
 	size_t i;
-	for (i = 0; i < F_NFIELDS && strcmp(fields[i].name, f); i++)
+	for (i = 0; i < F_CUSTOM && strcmp(fields[i].name, f); i++)
 		;
-	if (i == F_NFIELDS)
+	if (i == F_CUSTOM && strncmp(f, "custom.", 7) == 0) {
+		size_t kl = strspn(f + 7, "abcdefghijklmnopqrstuvwxyz0123456789_");
+		if (kl == 0 || kl > 64 || f[7 + kl])
+			return mado_fail(p->err, MADO_EINVAL, "custom.<key>: a custom field key of a-z 0-9 _");
+		if (!(c->custom_key = strdup(f + 7)))
+			return mado_fail(p->err, MADO_ENOMEM, "out of memory");
+	} else if (i == F_CUSTOM) {
 		return mado_fail(p->err, MADO_EINVAL, "unknown field \"%.40s\"", f);
+	}
 	c->field = (enum field_id)i;
 	const struct field *fd = &fields[i];
 	if (!op)
@@ -820,7 +830,10 @@ static void say_tier(struct eval *ev, const struct rule_cond *c, const char *v)
 /* Why a text leaf held, naming where (for "text": subject or body). */
 static void say_text(struct eval *ev, const struct rule_cond *c, enum field_id where, size_t i)
 {
-	const struct field *f = &fields[where];
+	struct field custom = fields[F_CUSTOM];
+	if (where == F_CUSTOM)
+		custom.en = custom.ja = c->custom_key;
+	const struct field *f = where == F_CUSTOM ? &custom : &fields[where];
 	const char *v = c->values[i];
 	switch (c->op) {
 	case OP_CONTAINS:
@@ -851,9 +864,22 @@ static void say_text(struct eval *ev, const struct rule_cond *c, enum field_id w
 
 /* A positive text leaf on one field: the first value that hits. The
  * field is folded once (or was, by rules_ticket_prepare()). */
+/* The value of custom field key on t (malloc; "" when unset). */
+static char *custom_value(const struct rule_ticket *t, const char *key)
+{
+	json_t *j = json_loads(t->custom_json ? t->custom_json : "{}", 0, NULL);
+	const char *v = json_string_value(json_object_get(j, key));
+	char *r = strdup(v ? v : "");
+	json_decref(j);
+	return r;
+}
+
 static bool text_leaf(struct eval *ev, const struct rule_cond *c, enum field_id where, size_t *hit)
 {
-	const char *s = field_value(ev->t, where);
+	char *custom = where == F_CUSTOM ? custom_value(ev->t, c->custom_key) : NULL;
+	if (where == F_CUSTOM && !custom)
+		return false;
+	const char *s = custom ? custom : field_value(ev->t, where);
 	const char *fs = where == F_SUBJECT ? ev->t->subject_folded : where == F_BODY ? ev->t->body_folded : NULL;
 	char *own = NULL;
 	if (!fs && c->op != OP_REGEX)
@@ -865,6 +891,7 @@ static bool text_leaf(struct eval *ev, const struct rule_cond *c, enum field_id 
 			found = true;
 		}
 	free(own);
+	free(custom);
 	return found;
 }
 

@@ -112,6 +112,7 @@ struct rule_ticket {
 	const char *to;                 /* recipient addresses of the first message, "a,b" */
 	const char *customer_email, *customer_name, *customer_tier, *customer_language;
 	const char *org_domain, *org_name, *org_tier;
+	const char *custom_json;        /* {"key": "value"} of the custom fields */
 	time_t created_at;
 	/* subject and body folded (rules_ticket_prepare); NULL: fold when needed */
 	const char *subject_folded, *body_folded;

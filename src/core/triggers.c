@@ -80,6 +80,7 @@ mado_status rules_ticket_load(struct store *s, struct arena *a, int64_t id, stru
 		.org_domain = f.org_domain,
 		.org_name = st.organization,
 		.org_tier = f.org_tier,
+		.custom_json = f.custom_json,
 		.created_at = st.created_at,
 	};
 	rules_ticket_prepare(a, t);

@@ -237,6 +237,26 @@ static void triggers(void)
 	int64_t fresh = fx_mail(&f, "e@example.net", "new one", "x");
 	is_str(fx_ticket(&f, fresh).status, "new", "…and does not run on a new ticket");
 
+	/* custom fields */
+	fx_exec(&f, "UPDATE triage_rules SET enabled = 0");
+	fx_rule(&f, "trigger", "Enterprise plan",
+	        "{\"on\": [\"updated\"], \"if\": {\"field\": \"custom.plan\", \"value\": \"Enterprise\"}, \"then\": [{\"add_tags\": [\"ent\"]}]}");
+	int64_t fid, ft = fx_mail(&f, "p@example.net", "plan question", "x");
+	const char *old;
+	fx_begin(&f);
+	store_field_def_add(f.s, "plan", "Plan", "text", "[]", NOW, &fid, &e);
+	ok(rules_run_triggers(f.s, NULL, ft, RULE_ON_UPDATED, &f.opts, NOW, &stats, &e) == MADO_OK && stats.fired == 0,
+	   "custom field unset: no match");
+	store_field_value_set(f.s, f.a, ft, fid, "ENTERPRISE", &old, &e);
+	ok(rules_run_triggers(f.s, NULL, ft, RULE_ON_UPDATED, &f.opts, NOW, &stats, &e) == MADO_OK && stats.fired == 1,
+	   "custom.plan is Enterprise (case-folded): fires");
+	fx_commit(&f);
+	is_str(fx_text(&f, "SELECT new_value FROM events WHERE ticket_id = ?1 AND kind = 'trigger'", ft),
+	       "Enterprise plan on updated: plan is Enterprise", "…explained with the field's key");
+	struct rule *cr;
+	const char *badkey = "{\"then\": [{\"note\": \"x\"}], \"if\": {\"field\": \"custom.Bad-Key\", \"value\": \"x\"}}";
+	ok(rule_parse(badkey, strlen(badkey), RULE_TRIGGER, &cr, &e) == MADO_EINVAL, "custom.<bad key> refused");
+
 	/* business hours and time of day, at a fixed clock */
 	fx_exec(&f, "UPDATE triage_rules SET enabled = 0");
 	fx_rule(&f, "trigger", "After hours",
