@@ -85,8 +85,8 @@ static const char body_en[] =
 
 int main(int argc, char **argv)
 {
-	int nrules = argc > 1 ? atoi(argv[1]) : 50;
-	int ntickets = argc > 2 ? atoi(argv[2]) : 1000;
+	int nrules = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 50;
+	int ntickets = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 1000;
 	if (nrules < 1 || ntickets < 1)
 		die("usage: triggers [RULES] [TICKETS]", NULL);
 	char dir[] = "/tmp/mado-bench-triggers-XXXXXX", path[96];
