@@ -113,6 +113,7 @@ run: deps all
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@./bench/run.sh $(BUILD)
+	@$(BUILD)/bench/triggers 50 1000
 	@if [ -x bench/api_wrk.sh ]; then ./bench/api_wrk.sh $(BUILD); fi
 
 FUZZ_SECONDS ?= 60

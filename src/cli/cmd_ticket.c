@@ -44,6 +44,10 @@ static void print_show_text(json_t *j)
 	       json_string_value(json_object_get(j, "priority")),
 	       json_string_value(json_object_get(j, "type")),
 	       json_string_value(json_object_get(j, "channel")));
+	json_t *why = json_object_get(j, "priority_reason");
+	if (json_is_object(why))
+		printf("Why: %s\n     %s\n", json_string_value(json_object_get(why, "en")),
+		       json_string_value(json_object_get(why, "ja")));
 	json_t *cust = json_object_get(j, "customer");
 	printf("Customer: %s <%s>\n", json_string_value(json_object_get(cust, "name")),
 	       json_string_value(json_object_get(cust, "email")));

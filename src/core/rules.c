@@ -81,7 +81,7 @@ enum field_kind {
 enum field_id {
 	F_SUBJECT, F_BODY, F_TEXT, F_STATUS, F_PRIORITY, F_TYPE, F_CHANNEL, F_CATEGORY, F_LANGUAGE, F_GROUP,
 	F_ASSIGNEE, F_TAGS, F_TO, F_CUST_EMAIL, F_CUST_NAME, F_CUST_TIER, F_CUST_LANG, F_ORG_DOMAIN, F_ORG_NAME,
-	F_ORG_TIER, F_RECENT, F_TIME, F_BHOURS, F_NFIELDS
+	F_ORG_TIER, F_RECENT, F_TIME, F_BHOURS, F_CUSTOM, F_NFIELDS
 };
 
 #define TF(m) offsetof(struct rule_ticket, m)
@@ -114,6 +114,7 @@ static const struct field {
 	[F_RECENT] = { "customer.recent_tickets", FK_COUNT, 0, "recent tickets", "最近のチケット数" },
 	[F_TIME] = { "time", FK_TIME, 0, "time", "時刻" },
 	[F_BHOURS] = { "business_hours", FK_BHOURS, 0, "business hours", "営業時間" },
+	[F_CUSTOM] = { "custom.", FK_WORD, 0, "custom field", "カスタム項目" },  /* "custom.<key>" */
 };
 
 static const char *field_value(const struct rule_ticket *t, enum field_id f)
@@ -143,6 +144,7 @@ struct rule_cond {
 	size_t nvalues;
 	int64_t number;     /* gte/lte */
 	int days;           /* customer.recent_tickets window */
+	char *custom_key;   /* F_CUSTOM: the custom field's key */
 	bool flag;          /* business_hours */
 };
 
@@ -183,6 +185,7 @@ static void cond_free(struct rule_cond *c)
 	free(c->values);
 	free(c->folded);
 	free(c->re);
+	free(c->custom_key);
 	free(c);
 }
 
@@ -256,10 +259,17 @@ static mado_status parse_leaf(struct parse *p, json_t *j, struct rule_cond *c)
 	if (!f || !v)
 		return mado_fail(p->err, MADO_EINVAL, "a condition needs \"field\" and \"value\" (or all/any/not)");
 	size_t i;
-	for (i = 0; i < F_NFIELDS && strcmp(fields[i].name, f); i++)
+	for (i = 0; i < F_CUSTOM && strcmp(fields[i].name, f); i++)
 		;
-	if (i == F_NFIELDS)
+	if (i == F_CUSTOM && strncmp(f, "custom.", 7) == 0) {
+		size_t kl = strspn(f + 7, "abcdefghijklmnopqrstuvwxyz0123456789_");
+		if (kl == 0 || kl > 64 || f[7 + kl])
+			return mado_fail(p->err, MADO_EINVAL, "custom.<key>: a custom field key of a-z 0-9 _");
+		if (!(c->custom_key = strdup(f + 7)))
+			return mado_fail(p->err, MADO_ENOMEM, "out of memory");
+	} else if (i == F_CUSTOM) {
 		return mado_fail(p->err, MADO_EINVAL, "unknown field \"%.40s\"", f);
+	}
 	c->field = (enum field_id)i;
 	const struct field *fd = &fields[i];
 	if (!op)
@@ -327,8 +337,10 @@ static mado_status parse_cond(struct parse *p, json_t *j, int depth, struct rule
 	}
 	json_t *arr = all ? all : any;
 	c->type = all ? C_ALL : C_ANY;
-	if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > RULES_MAX_CONDS)
+	if (!json_is_array(arr) || json_array_size(arr) == 0)
 		return mado_fail(p->err, MADO_EINVAL, "all/any take a non-empty array of conditions");
+	if (json_array_size(arr) > RULES_MAX_CONDS)
+		return mado_fail(p->err, MADO_ELIMIT, "more than %d conditions in one rule", RULES_MAX_CONDS);
 	if (!(c->kids = calloc(json_array_size(arr), sizeof *c->kids)))
 		return mado_fail(p->err, MADO_ENOMEM, "out of memory");
 	for (size_t i = 0; i < json_array_size(arr); i++) {
@@ -747,57 +759,55 @@ static bool regex_hit(pcre2_code *re, const char *s)
 	return rc >= 0; /* PCRE2_ERROR_MATCHLIMIT / DEPTHLIMIT: no match */
 }
 
-/* Is folded needle in the folded form of s (first RULES_MAX_TEXT bytes)? */
-static bool folded_contains(const char *s, const char *needle)
+/* The folded form of the first RULES_MAX_TEXT bytes of s (malloc); NULL
+ * on OOM. */
+static char *fold_capped(const char *s)
 {
 	struct buf b;
 	buf_init(&b, 0);
 	size_t n = strlen(s);
-	bool hit = false;
-	if (textfold_append(&b, s, n > RULES_MAX_TEXT ? RULES_MAX_TEXT : n) == MADO_OK)
-		hit = b.p ? strstr(b.p, needle) != NULL : !*needle;
-	buf_free(&b);
-	return hit;
-}
-
-static bool folded_equals(const char *s, const char *folded)
-{
-	char *f = textfold_dup(s);
-	bool eq = f && strcmp(f, folded) == 0;
-	free(f);
-	return eq;
-}
-
-/* One element of a comma list equals / contains the value. */
-static bool list_has(const char *list, const char *folded, bool contains)
-{
-	char *f = textfold_dup(list);
-	bool hit = false;
-	for (char *p = f, *e; p && *p && !hit; p = *e ? e + 1 : e) {
-		e = strchr(p, ',');
-		if (!e)
-			e = p + strlen(p);
-		char save = *e;
-		*e = 0;
-		hit = contains ? strstr(p, folded) != NULL : strcmp(p, folded) == 0;
-		*e = save;
+	if (textfold_append(&b, s, n > RULES_MAX_TEXT ? RULES_MAX_TEXT : n) || buf_append(&b, "", 0)) {
+		buf_free(&b);
+		return NULL;
 	}
-	free(f);
-	return hit;
+	return b.p ? buf_steal(&b) : calloc(1, 1);
 }
 
-/* Does value s (of field f) satisfy the leaf's i-th value? */
-static bool value_hit(const struct rule_cond *c, const char *s, size_t i)
+void rules_ticket_prepare(struct arena *a, struct rule_ticket *t)
+{
+	char *s = fold_capped(t->subject ? t->subject : ""), *b = fold_capped(t->body ? t->body : "");
+	t->subject_folded = s ? arena_strdup(a, s) : NULL;
+	t->body_folded = b ? arena_strdup(a, b) : NULL;
+	free(s);
+	free(b);
+}
+
+/* One element of a folded comma list equals / contains the value. */
+static bool list_has(const char *folded_list, const char *folded, bool contains)
+{
+	size_t n = strlen(folded);
+	for (const char *p = folded_list; *p;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (contains ? memmem(p, len, folded, n) != NULL : (len == n && memcmp(p, folded, n) == 0))
+			return true;
+		p += len + (e != NULL);
+	}
+	return false;
+}
+
+/* Does the field (raw s, folded fs) satisfy the leaf's i-th value? */
+static bool value_hit(const struct rule_cond *c, const char *s, const char *fs, size_t i)
 {
 	bool list = fields[c->field].kind == FK_LIST;
 	switch (c->op) {
 	case OP_IS:
 	case OP_IS_NOT:
 	case OP_IN:
-		return list ? list_has(s, c->folded[i], false) : folded_equals(s, c->folded[i]);
+		return list ? list_has(fs, c->folded[i], false) : strcmp(fs, c->folded[i]) == 0;
 	case OP_CONTAINS:
 	case OP_NOT_CONTAINS:
-		return list ? list_has(s, c->folded[i], true) : folded_contains(s, c->folded[i]);
+		return list ? list_has(fs, c->folded[i], true) : strstr(fs, c->folded[i]) != NULL;
 	case OP_REGEX:
 		return regex_hit(c->re[i], s);
 	default:
@@ -820,7 +830,10 @@ static void say_tier(struct eval *ev, const struct rule_cond *c, const char *v)
 /* Why a text leaf held, naming where (for "text": subject or body). */
 static void say_text(struct eval *ev, const struct rule_cond *c, enum field_id where, size_t i)
 {
-	const struct field *f = &fields[where];
+	struct field custom = fields[F_CUSTOM];
+	if (where == F_CUSTOM)
+		custom.en = custom.ja = c->custom_key;
+	const struct field *f = where == F_CUSTOM ? &custom : &fields[where];
 	const char *v = c->values[i];
 	switch (c->op) {
 	case OP_CONTAINS:
@@ -849,16 +862,37 @@ static void say_text(struct eval *ev, const struct rule_cond *c, enum field_id w
 	}
 }
 
-/* A positive text leaf on one field: the first value that hits. */
+/* A positive text leaf on one field: the first value that hits. The
+ * field is folded once (or was, by rules_ticket_prepare()). */
+/* The value of custom field key on t (malloc; "" when unset). */
+static char *custom_value(const struct rule_ticket *t, const char *key)
+{
+	json_t *j = json_loads(t->custom_json ? t->custom_json : "{}", 0, NULL);
+	const char *v = json_string_value(json_object_get(j, key));
+	char *r = strdup(v ? v : "");
+	json_decref(j);
+	return r;
+}
+
 static bool text_leaf(struct eval *ev, const struct rule_cond *c, enum field_id where, size_t *hit)
 {
-	const char *s = field_value(ev->t, where);
-	for (size_t i = 0; i < c->nvalues; i++)
-		if (value_hit(c, s, i)) {
+	char *custom = where == F_CUSTOM ? custom_value(ev->t, c->custom_key) : NULL;
+	if (where == F_CUSTOM && !custom)
+		return false;
+	const char *s = custom ? custom : field_value(ev->t, where);
+	const char *fs = where == F_SUBJECT ? ev->t->subject_folded : where == F_BODY ? ev->t->body_folded : NULL;
+	char *own = NULL;
+	if (!fs && c->op != OP_REGEX)
+		fs = own = fold_capped(s);
+	bool found = false;
+	for (size_t i = 0; i < c->nvalues && !found && (fs || c->op == OP_REGEX); i++)
+		if (value_hit(c, s, fs, i)) {
 			*hit = i;
-			return true;
+			found = true;
 		}
-	return false;
+	free(own);
+	free(custom);
+	return found;
 }
 
 static mado_status eval_count(struct eval *ev, const struct rule_cond *c, bool *m)

@@ -112,8 +112,15 @@ struct rule_ticket {
 	const char *to;                 /* recipient addresses of the first message, "a,b" */
 	const char *customer_email, *customer_name, *customer_tier, *customer_language;
 	const char *org_domain, *org_name, *org_tier;
+	const char *custom_json;        /* {"key": "value"} of the custom fields */
 	time_t created_at;
+	/* subject and body folded (rules_ticket_prepare); NULL: fold when needed */
+	const char *subject_folded, *body_folded;
 };
+
+/* Fold subject and body once, into a, for many rules to read. Call again
+ * after changing them. */
+void rules_ticket_prepare(struct arena *a, struct rule_ticket *t);
 
 struct rule_env {
 	time_t now;

@@ -80,8 +80,10 @@ mado_status rules_ticket_load(struct store *s, struct arena *a, int64_t id, stru
 		.org_domain = f.org_domain,
 		.org_name = st.organization,
 		.org_tier = f.org_tier,
+		.custom_json = f.custom_json,
 		.created_at = st.created_at,
 	};
+	rules_ticket_prepare(a, t);
 	return MADO_OK;
 }
 
@@ -161,7 +163,7 @@ static mado_status act_group(struct fire *f, const struct rule_action *a)
 {
 	int64_t g = 0;
 	mado_status st = store_group_by_name(f->s, a->value, &g, f->err);
-	if (st == MADO_ENOTFOUND)
+	if (st == MADO_ENOTFOUND || (st == MADO_OK && !g))
 		return ev(f, "routing", "group_id", NULL, "group: no such group");
 	if (st || g == f->t->group_id)
 		return st;
@@ -369,17 +371,25 @@ static mado_status fire(struct store *s, const struct rule *r, int64_t ticket, c
 	char what[300];
 	snprintf(what, sizeof what, "%s on %s%s%s", r->name ? r->name : "", rule_event_name(event), *why ? ": " : "", why);
 	mado_status st = store_event_add(s, ticket, f.actor, "trigger", "fired", NULL, what, env->now, err);
+	struct arena *a = NULL;
+	struct rule_ticket t;
+	bool stale = true;
 	for (size_t i = 0; i < r->nactions && !st; i++) {
-		struct arena *a = arena_new();
-		struct rule_ticket t;
-		if (!a)
-			return mado_fail(err, MADO_ENOMEM, "out of memory");
-		if ((st = rules_ticket_load(s, a, ticket, &t, err)) == MADO_OK) {
-			f.t = &t;
-			st = apply(&f, &r->actions[i], event);
+		if (stale) {
+			arena_free(a);
+			if (!(a = arena_new()))
+				return mado_fail(err, MADO_ENOMEM, "out of memory");
+			if ((st = rules_ticket_load(s, a, ticket, &t, err)))
+				break;
 		}
-		arena_free(a);
+		bool before = f.changed;
+		f.changed = false;
+		f.t = &t;
+		st = apply(&f, &r->actions[i], event);
+		stale = f.changed;
+		f.changed |= before;
 	}
+	arena_free(a);
 	*changed = f.changed;
 	return st;
 }
@@ -405,7 +415,9 @@ mado_status rules_run_triggers(struct store *s, const struct rule_set *given, in
 	struct rule_env env = { .now = now, .store = s, .hours = o->hours, .business_hours = o->business_hours };
 	struct buf why;
 	buf_init(&why, 0);
-	bool changed = true;
+	bool changed = true, stale = true;
+	struct arena *a = NULL;
+	struct rule_ticket t;
 	while (changed && !st && rs->n) {
 		if (stats->passes == RULES_MAX_PASSES) {
 			/* capped only if some rule is still waiting to fire */
@@ -423,21 +435,25 @@ mado_status rules_run_triggers(struct store *s, const struct rule_set *given, in
 				stats->capped = true;
 				break;
 			}
-			struct arena *a = arena_new();
-			struct rule_ticket t;
 			bool m = false, ch = false;
 			buf_reset(&why);
-			if (!a)
-				st = mado_fail(err, MADO_ENOMEM, "out of memory");
-			else if ((st = rules_ticket_load(s, a, ticket, &t, err)) == MADO_OK)
+			if (stale) {
+				arena_free(a);
+				if (!(a = arena_new()))
+					st = mado_fail(err, MADO_ENOMEM, "out of memory");
+				else
+					st = rules_ticket_load(s, a, ticket, &t, err);
+				stale = st != MADO_OK;
+			}
+			if (st == MADO_OK)
 				st = rule_match(r, &t, &env, &m, &why, NULL, err);
-			arena_free(a);
 			if (st || !m)
 				continue;
 			fired[i] = true;
 			stats->fired++;
 			st = fire(s, r, ticket, why.p ? why.p : "", event, o, &env, &ch, err);
 			changed |= ch;
+			stale |= ch;
 		}
 		if (stats->capped)
 			break;
@@ -446,6 +462,7 @@ mado_status rules_run_triggers(struct store *s, const struct rule_set *given, in
 		st = store_event_add(s, ticket, "system", "trigger", "capped", NULL,
 		                     "trigger run stopped at its limit (rules feeding each other?)", now, err);
 	buf_free(&why);
+	arena_free(a);
 	free(fired);
 	rule_set_free(&own);
 	return st;

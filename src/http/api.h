@@ -46,5 +46,19 @@ void api_group_create(struct http_req *req, struct http_resp *resp);
 void api_group_member_add(struct http_req *req, struct http_resp *resp);
 void api_token_create(struct http_req *req, struct http_resp *resp);
 void api_static(struct http_req *req, struct http_resp *resp);  /* static.c: the web UI */
+/* workflow administration (src/http/api_rules.c) */
+void api_rules_list(struct http_req *req, struct http_resp *resp);
+void api_rule_show(struct http_req *req, struct http_resp *resp);
+void api_rule_create(struct http_req *req, struct http_resp *resp);
+void api_rule_update(struct http_req *req, struct http_resp *resp);
+void api_rule_delete(struct http_req *req, struct http_resp *resp);
+void api_rules_order(struct http_req *req, struct http_resp *resp);
+void api_rules_test(struct http_req *req, struct http_resp *resp);
+void api_agent_routing_show(struct http_req *req, struct http_resp *resp);
+void api_agent_routing_update(struct http_req *req, struct http_resp *resp);
+void api_agent_redistribute(struct http_req *req, struct http_resp *resp);
+void api_group_routing_update(struct http_req *req, struct http_resp *resp);
+void api_workflow_export(struct http_req *req, struct http_resp *resp);
+void api_workflow_import(struct http_req *req, struct http_resp *resp);
 
 #endif

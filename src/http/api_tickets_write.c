@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/triage.h"
 #include "core/view.h"
 #include "http/api.h"
 #include "http/events.h"
@@ -524,6 +525,12 @@ static mado_status apply_changes(struct http_req *req, int64_t id, const struct 
 	}
 	if (touched && (st = store_ticket_touch(s, id, now, err)))
 		return st;
+	/* the "updated" triggers, in the same transaction as the change */
+	if (*nevents) {
+		struct triage_opts to;
+		triage_opts_from_config(&to, &req->srv->ws->cfg);
+		return triage_ticket_updated(s, id, &to, now, err);
+	}
 	return MADO_OK;
 }
 

@@ -47,6 +47,20 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/groups", api_group_create, ROLE_ADMIN, 4 * KB, 0 },
 	{ "POST", "/api/v1/groups/:id/members", api_group_member_add, ROLE_ADMIN, 4 * KB, 0 },
 	{ "POST", "/api/v1/tokens", api_token_create, ROLE_LIGHT_AGENT, 4 * KB, 0 },
+	/* workflow administration (issue 5): rules, routing, import/export */
+	{ "GET", "/api/v1/rules", api_rules_list, ROLE_SUPERVISOR, 0, 0 },
+	{ "POST", "/api/v1/rules", api_rule_create, ROLE_SUPERVISOR, 64 * KB, 0 },
+	{ "POST", "/api/v1/rules/order", api_rules_order, ROLE_SUPERVISOR, 16 * KB, 0 },
+	{ "POST", "/api/v1/rules/test", api_rules_test, ROLE_SUPERVISOR, 64 * KB, 0 },
+	{ "GET", "/api/v1/rules/:id", api_rule_show, ROLE_SUPERVISOR, 0, 0 },
+	{ "PATCH", "/api/v1/rules/:id", api_rule_update, ROLE_SUPERVISOR, 64 * KB, 0 },
+	{ "DELETE", "/api/v1/rules/:id", api_rule_delete, ROLE_SUPERVISOR, 0, 0 },
+	{ "GET", "/api/v1/agents/:id/routing", api_agent_routing_show, ROLE_SUPERVISOR, 0, 0 },
+	{ "PATCH", "/api/v1/agents/:id/routing", api_agent_routing_update, ROLE_SUPERVISOR, 4 * KB, 0 },
+	{ "POST", "/api/v1/agents/:id/redistribute", api_agent_redistribute, ROLE_SUPERVISOR, 0, 0 },
+	{ "PATCH", "/api/v1/groups/:id/routing", api_group_routing_update, ROLE_SUPERVISOR, 4 * KB, 0 },
+	{ "GET", "/api/v1/workflow/export", api_workflow_export, ROLE_SUPERVISOR, 0, 0 },
+	{ "POST", "/api/v1/workflow/import", api_workflow_import, ROLE_ADMIN, 1024 * KB, 0 },
 	{ "GET", "/*", api_static, ROLE_NONE, 0, ROUTE_RAW },  /* the web UI; keep last */
 };
 

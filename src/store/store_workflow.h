@@ -46,6 +46,7 @@ struct store_triage_facts {
 	const char *customer_tier, *customer_language, *org_domain, *org_tier;
 	const char *group_name, *assignee_email;
 	const char *tags;            /* "a,b" */
+	const char *custom_json;     /* {"key": "value"} */
 	int64_t group_id, assignee_id;
 };
 mado_status store_triage_facts(struct store *s, struct arena *a, int64_t ticket, struct store_triage_facts *f,

@@ -35,17 +35,6 @@ G2CS=$(login agent2@example.com agent-pass-2 "$G2")
 LCS=$(login light@example.com light-pass-1 "$L")
 ok "$(test ${#ACS} -eq 64 && test ${#GCS} -eq 64 && test ${#G2CS} -eq 64 && test ${#LCS} -eq 64 && test ${#SCS} -eq 64; echo $?)" "everyone logged in"
 
-# req JAR CSRF METHOD PATH [BODY]: sets ST (HTTP status) and R (body)
-req() {
-	_jar=$1; _csrf=$2; _m=$3; _p=$4; shift 4
-	if [ $# -gt 0 ]; then
-		curl -s -o "$TMPROOT/r" -w '%{http_code}' -b "$_jar" -H "X-CSRF-Token: $_csrf" \
-			-H 'Content-Type: application/json' -X "$_m" --data-binary "$1" "$BASE$_p" >"$TMPROOT/st"
-	else
-		curl -s -o "$TMPROOT/r" -w '%{http_code}' -b "$_jar" -H "X-CSRF-Token: $_csrf" -X "$_m" "$BASE$_p" >"$TMPROOT/st"
-	fi
-	ST=$(cat "$TMPROOT/st"); R=$(cat "$TMPROOT/r")
-}
 admin() { req "$A" "$ACS" "$@"; }
 sup() { req "$S" "$SCS" "$@"; }
 agent() { req "$G" "$GCS" "$@"; }

@@ -76,3 +76,14 @@ login() {
 }
 # code ARGS...: HTTP status of a curl request
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+# req JAR CSRF METHOD PATH [BODY]: sets ST (HTTP status) and R (body)
+req() {
+	_jar=$1; _csrf=$2; _m=$3; _p=$4; shift 4
+	if [ $# -gt 0 ]; then
+		curl -s -o "$TMPROOT/r" -w '%{http_code}' -b "$_jar" -H "X-CSRF-Token: $_csrf" \
+			-H 'Content-Type: application/json' -X "$_m" --data-binary "$1" "$BASE$_p" >"$TMPROOT/st"
+	else
+		curl -s -o "$TMPROOT/r" -w '%{http_code}' -b "$_jar" -H "X-CSRF-Token: $_csrf" -X "$_m" "$BASE$_p" >"$TMPROOT/st"
+	fi
+	ST=$(cat "$TMPROOT/st"); R=$(cat "$TMPROOT/r")
+}

@@ -139,7 +139,9 @@ static const char sql_facts[] =
 	"coalesce(c.tier, ''), coalesce(c.language, ''), coalesce(o.domain, ''), coalesce(o.tier, ''), "
 	"coalesce(g.name, ''), coalesce(ag.email, ''), "
 	"coalesce((SELECT group_concat(tag, ',') FROM ticket_tags tt WHERE tt.ticket_id = t.id), ''), "
-	"coalesce(t.group_id, 0), coalesce(t.assignee_id, 0) "
+	"coalesce(t.group_id, 0), coalesce(t.assignee_id, 0), "
+	"coalesce((SELECT json_group_object(d.key, v.value) FROM ticket_field_values v "
+	"          JOIN custom_fields d ON d.id = v.field_id WHERE v.ticket_id = t.id), '{}') "
 	"FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id "
 	"LEFT JOIN organizations o ON o.id = t.organization_id LEFT JOIN groups g ON g.id = t.group_id "
 	"LEFT JOIN agents ag ON ag.id = t.assignee_id WHERE t.id = ?1";
@@ -153,6 +155,7 @@ static void read_facts(struct arena *a, sqlite3_stmt *st, void *out)
 		*str[i] = store_col_str(a, st, i);
 	f->group_id = sqlite3_column_int64(st, 9);
 	f->assignee_id = sqlite3_column_int64(st, 10);
+	f->custom_json = store_col_str(a, st, 11);
 }
 
 mado_status store_triage_facts(struct store *s, struct arena *a, int64_t ticket, struct store_triage_facts *f,
