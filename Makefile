@@ -107,6 +107,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@./bench/run.sh $(BUILD)
 	@if [ -x bench/api_wrk.sh ]; then ./bench/api_wrk.sh $(BUILD); fi
+	@if [ -x bench/ui.sh ]; then ./bench/ui.sh $(BUILD); fi
 
 FUZZ_SECONDS ?= 60
 fuzz: deps

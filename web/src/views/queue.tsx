@@ -160,7 +160,8 @@ function BulkBar({ ids, done }: { ids: number[]; done: () => void }) {
 
 export function Queue({ view }: { view: string }) {
   const [saved, setSaved] = useState<SavedView[]>([]);
-  const [query, setQuery] = useState<Query | null>(null);
+  // built-in views know their filters at once (no wait for saved views)
+  const [query, setQuery] = useState<Query | null>(() => (view.startsWith('saved-') ? null : builtinQuery(view) ?? builtinQuery('all')));
   const [rows, setRows] = useState<TicketRow[]>([]);
   const [total, setTotal] = useState<number | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
