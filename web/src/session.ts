@@ -96,6 +96,7 @@ async function enter(me: Me, csrf: string, directory?: Promise<void>): Promise<v
   state.loginMessage = '';
   localStorage.setItem(SIGNED_IN, '1');
   await (directory ?? loadDirectory());
+  applyLocale(); // the directory may have arrived before we knew who we are
   liveStart();
   changed();
 }
