@@ -186,6 +186,12 @@ await step('Japanese ticket', async () => {
   await p1.click('button.quoted');
   ok((await p1.textContent('pre.quote')).includes('引用された古い本文'), 'and unfolds on request');
   ok((await p1.textContent('[data-testid=customer-panel]')).includes('hanako@example.co.jp'), 'the customer panel shows the requester');
+  await p1.keyboard.press('n');
+  ok(await p1.evaluate(() => document.activeElement?.getAttribute('aria-label')) === 'Internal note', 'n opens the note editor');
+  await p1.keyboard.press('Escape');
+  await p1.keyboard.press('r');
+  ok(await p1.evaluate(() => document.activeElement?.getAttribute('aria-label')) === 'Reply', 'r opens the reply editor');
+  await p1.keyboard.press('Escape');
   if (SHOTS) await p1.screenshot({ path: path.join(SHOTS, 'ticket-ja.png'), fullPage: true });
 });
 
@@ -311,6 +317,9 @@ await step('hostile mail', async () => {
   await p1.waitForTimeout(500);
   ok(outside.length > 0 && outside.every((u) => u === 'http://evil.example/track.png'), 'after "Load images" the remote image is requested, nothing else', outside);
   ok(markers.length === 0 && dialogs.length === 0, 'still no script and no dialog', { markers, dialogs });
+  await p1.keyboard.press('c');
+  await p1.waitForSelector('.tickethead .badge.st-resolved');
+  ok((await api(p1, `/api/v1/tickets/${hostileNumber}`)).status === 'resolved', 'c resolves the ticket');
 });
 
 await step('session expiry', async () => {
