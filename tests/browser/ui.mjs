@@ -186,6 +186,12 @@ await step('Japanese ticket', async () => {
   await p1.click('button.quoted');
   ok((await p1.textContent('pre.quote')).includes('引用された古い本文'), 'and unfolds on request');
   ok((await p1.textContent('[data-testid=customer-panel]')).includes('hanako@example.co.jp'), 'the customer panel shows the requester');
+  await p1.keyboard.press('n');
+  ok(await p1.evaluate(() => document.activeElement?.getAttribute('aria-label')) === 'Internal note', 'n opens the note editor');
+  await p1.keyboard.press('Escape');
+  await p1.keyboard.press('r');
+  ok(await p1.evaluate(() => document.activeElement?.getAttribute('aria-label')) === 'Reply', 'r opens the reply editor');
+  await p1.keyboard.press('Escape');
   if (SHOTS) await p1.screenshot({ path: path.join(SHOTS, 'ticket-ja.png'), fullPage: true });
 });
 
@@ -195,6 +201,87 @@ await step('search', async () => {
   await p1.waitForSelector('ol.results li');
   const marks = await p1.$$eval('ol.results mark', (m) => m.map((x) => x.textContent));
   ok(marks.includes('請求書'), 'search results highlight the hit', marks);
+});
+
+await step('bulk actions, filters, saved views, live updates', async () => {
+  const me = (await api(p1, '/api/v1/session')).agent_id;
+  await p1.goto(`${BASE}/views/all`);
+  await p1.waitForSelector(`tr[data-number="${jaNumber}"]`);
+  await p1.check(`tr[data-number="${jaNumber}"] input[type=checkbox]`);
+  await p1.check(`tr[data-number="${hostileNumber}"] input[type=checkbox]`);
+  ok((await p1.textContent('[data-testid=bulk]')).includes('2 selected'), 'selecting two tickets shows the bulk bar');
+  await p1.selectOption('[data-testid=bulk] select[aria-label="Assign to…"]', String(me));
+  await p1.waitForSelector('.toast:has-text("2 tickets updated")');
+  await p1.check(`tr[data-number="${jaNumber}"] input[type=checkbox]`);
+  await p1.check(`tr[data-number="${hostileNumber}"] input[type=checkbox]`);
+  await p1.fill('[data-testid=bulk] input[aria-label="Add tag"]', 'VIP');
+  await p1.press('[data-testid=bulk] input[aria-label="Add tag"]', 'Enter');
+  await p1.waitForSelector(`tr[data-number="${jaNumber}"] .tag:has-text("vip")`);
+  await p1.check(`tr[data-number="${jaNumber}"] input[type=checkbox]`);
+  await p1.check(`tr[data-number="${hostileNumber}"] input[type=checkbox]`);
+  await p1.selectOption('[data-testid=bulk] select[aria-label="Set status…"]', 'pending');
+  await p1.waitForSelector(`tr[data-number="${hostileNumber}"] .badge.st-pending`);
+  const a = await api(p1, `/api/v1/tickets/${jaNumber}`), b = await api(p1, `/api/v1/tickets/${hostileNumber}`);
+  ok(a.assignee_id === me && b.assignee_id === me, 'bulk assign to me changed both tickets', [a.assignee_id, b.assignee_id]);
+  ok(a.tags.includes('vip') && b.tags.includes('vip'), 'bulk tag added the (lowercased) tag to both', [a.tags, b.tags]);
+  ok(a.status === 'pending' && b.status === 'pending', 'bulk status changed both', [a.status, b.status]);
+
+  await p1.selectOption('label:has-text("Priority") select', 'urgent');
+  await p1.waitForSelector('p.empty');
+  ok((await p1.$$('tr[data-number]')).length === 0, 'a priority filter with no match empties the list');
+  await p1.selectOption('label:has-text("Priority") select', '');
+  await p1.selectOption('label:has-text("Status") select', 'pending');
+  await p1.waitForFunction(() => document.querySelectorAll('tr[data-number]').length === 2);
+  await p1.click('button:has-text("Save as view")');
+  await p1.fill('input[placeholder="View name"]', 'Pending VIP');
+  await p1.press('input[placeholder="View name"]', 'Enter');
+  await p1.waitForSelector('aside.views a:has-text("Pending VIP")');
+  await p1.click('a[data-view=all]');
+  await p1.waitForFunction(() => document.querySelectorAll('tr[data-number]').length === 3);
+  await p1.click('aside.views a:has-text("Pending VIP")');
+  await p1.waitForFunction(() => document.querySelectorAll('tr[data-number]').length === 2);
+  ok(true, 'a saved view keeps its filters (2 pending tickets of 3)');
+
+  // live: a mail piped into mado ingest appears without a reload
+  await p1.click('a[data-view=all]');
+  await p1.waitForFunction(() => document.querySelectorAll('tr[data-number]').length === 3);
+  const mail = 'From: Live <live@example.net>\nTo: support@localhost\nSubject: Live update test\nMessage-ID: <live-1@example.net>\n' +
+    'Date: Mon, 23 Nov 2026 11:00:00 +0000\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nDoes the queue update?\n';
+  const t0 = Date.now();
+  execFileSync(process.env.MADO_BIN, ['-w', WS, 'ingest'], { input: mail });
+  await p1.waitForSelector('td.subj a:has-text("Live update test")', { timeout: 15000 });
+  ok(true, `a mail ingested while the queue is open appears without reload (${Date.now() - t0} ms)`);
+});
+
+await step('people, admin, profile', async () => {
+  await p1.click('header.top a[href="/customers"]');
+  await p1.click('a:has-text("山田 花子")');
+  await p1.waitForSelector('h1:has-text("山田 花子")');
+  ok((await p1.textContent('table.grid')).includes('請求書の金額について'), 'the customer page lists their tickets');
+  await p1.click('header.top a[href="/organizations"]');
+  await p1.waitForSelector('table.grid a:has-text("example.co.jp")');
+  ok(true, 'organisations are listed');
+  await p1.click('header.top a[href="/admin"]');
+  await p1.fill('section:has(h2:has-text("Groups")) input', 'Billing');
+  await p1.click('section:has(h2:has-text("Groups")) button[type=submit]');
+  await p1.waitForSelector('section:has(h2:has-text("Groups")) td:has-text("Billing")');
+  const groups = (await api(p1, '/api/v1/groups')).groups.map((g) => g.name);
+  ok(groups.includes('Billing'), 'admin creates a group', groups);
+  // the agent's time zone, not the browser's (Asia/Tokyo), formats dates
+  await p1.click('a[data-testid=me]');
+  await p1.selectOption('select[name=language]', 'ja');
+  await p1.selectOption('select[name=time_zone]', 'Europe/London');
+  await p1.click('form button[type=submit]');
+  await p1.waitForSelector('header.top nav a:has-text("キュー")');
+  ok(true, 'choosing 日本語 in the profile switches the UI to Japanese');
+  await p1.goto(`${BASE}/tickets/${jaNumber}`);
+  await p1.waitForSelector('article.msg time');
+  const when = await p1.textContent('article.msg time');
+  ok(/2026年11月23日/.test(when) && when.includes('0:00') && !when.includes('9:00'), 'dates are in the agent\'s time zone (09:00 JST shown as 00:00 London)', when);
+  await p1.click('a[data-testid=me]');
+  await p1.selectOption('select[name=language]', 'en-US');
+  await p1.click('form button[type=submit]');
+  await p1.waitForSelector('header.top nav a:has-text("Queue")');
 });
 
 const appCsp = () => cspViolations.filter((v) => !v.url.includes('/api/v1/messages/'));
@@ -230,6 +317,9 @@ await step('hostile mail', async () => {
   await p1.waitForTimeout(500);
   ok(outside.length > 0 && outside.every((u) => u === 'http://evil.example/track.png'), 'after "Load images" the remote image is requested, nothing else', outside);
   ok(markers.length === 0 && dialogs.length === 0, 'still no script and no dialog', { markers, dialogs });
+  await p1.keyboard.press('c');
+  await p1.waitForSelector('.tickethead .badge.st-resolved');
+  ok((await api(p1, `/api/v1/tickets/${hostileNumber}`)).status === 'resolved', 'c resolves the ticket');
 });
 
 await step('session expiry', async () => {

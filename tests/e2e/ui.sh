@@ -76,7 +76,7 @@ is "$(ntickets "$WS")" 3 "three tickets ingested (Japanese, English, hostile)"
 
 start_server "$WS"
 mkdir -p "$MADO_ROOT/build-san/screenshots"
-MADO_BASE=$BASE MADO_WS=$WS CHROMIUM=$CHROMIUM T_START=$T_N \
+MADO_BASE=$BASE MADO_WS=$WS MADO_BIN=$MADO_BIN CHROMIUM=$CHROMIUM T_START=$T_N \
 	SCREENSHOTS="$MADO_ROOT/build-san/screenshots" \
 	node "$MADO_ROOT/tests/browser/ui.mjs"
 rc=$?

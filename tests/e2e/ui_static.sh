@@ -38,4 +38,20 @@ curl -s "$BASE/api/v1/nothing" | grep -q '"not_found"'; ok $? "as JSON"
 is "$(code -X POST "$BASE/api/v1/nothing")" 404 "POST to an unknown path: 404, not 405"
 is "$(code -X POST "$BASE/")" 404 "POST / is not the UI"
 is "$(code "$BASE/healthz")" 200 "exact routes still win over the UI"
+
+# Remote images of a mail: blocked unless an agent asks (?images=remote)
+printf 'From: a@example.org\nTo: support@localhost\nSubject: img\nMessage-ID: <img-1@example.org>\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n<p>hi<img src="https://tracker.example/t.png"></p>\n' |
+	mado -w "$WS" ingest
+MADO_PASSWORD=agent-pw-123 mado -w "$WS" user add ag@example.com --role admin >/dev/null
+i=0; while [ "$(ntickets "$WS")" != 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+mid=$(sql "$WS" "SELECT id FROM messages LIMIT 1")
+login ag@example.com agent-pw-123 "$TMPROOT/jar" >/dev/null
+curl -s -b "$TMPROOT/jar" -D "$h" -o "$TMPROOT/m1" "$BASE/api/v1/messages/$mid/html"
+grep -q 'data-mado-remote-src="https://tracker.example/t.png"' "$TMPROOT/m1" && ! grep -q ' src="https://tracker' "$TMPROOT/m1"
+ok $? "mail HTML: the remote image stays blocked by default"
+grep -qi "^Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox" "$h"; ok $? "with the strict mail CSP"
+curl -s -b "$TMPROOT/jar" -D "$h" -o "$TMPROOT/m2" "$BASE/api/v1/messages/$mid/html?images=remote"
+grep -q ' src="https://tracker.example/t.png"' "$TMPROOT/m2"; ok $? "?images=remote restores the image's src"
+grep -qi "^Content-Security-Policy: .*img-src 'self' data: https: http:; sandbox" "$h"; ok $? "and admits remote images, still sandboxed"
+is "$(code "$BASE/api/v1/messages/$mid/html?images=remote")" 401 "without a session: 401"
 done_testing

@@ -16,6 +16,8 @@ import { Search } from './views/search';
 import { TicketPage } from './views/ticket';
 
 onSessionExpired(() => ended('expired'));
+// Started when the script runs, not after the first paint.
+const booting = resume();
 
 function Help({ onClose }: { onClose: () => void }) {
   const rows: [string, Parameters<typeof t>[0]][] = [
@@ -73,7 +75,7 @@ export function App() {
   const [ready, setReady] = useState(false);
   const [help, setHelp] = useState(false);
   useEffect(() => {
-    resume().finally(() => setReady(true));
+    booting.finally(() => setReady(true));
   }, []);
   useKeys({
     '?': () => setHelp((h) => !h),

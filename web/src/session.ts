@@ -77,21 +77,26 @@ const SIGNED_IN = 'mado.signedIn';
 
 export async function resume(): Promise<boolean> {
   if (!localStorage.getItem(SIGNED_IN)) return false;
+  // session, agents and groups at once: one round trip before the first page
+  const dir = loadDirectory();
+  dir.catch(() => {});
   try {
     const s = await api<Me & { csrf_token: string }>('GET', '/api/v1/session');
-    await enter(s, s.csrf_token);
+    await enter(s, s.csrf_token, dir);
     return true;
   } catch {
+    localStorage.removeItem(SIGNED_IN);
     return false;
   }
 }
 
-async function enter(me: Me, csrf: string): Promise<void> {
+async function enter(me: Me, csrf: string, directory?: Promise<void>): Promise<void> {
   setCsrf(csrf);
   state.me = me;
   state.loginMessage = '';
   localStorage.setItem(SIGNED_IN, '1');
-  await loadDirectory();
+  await (directory ?? loadDirectory());
+  applyLocale(); // the directory may have arrived before we knew who we are
   liveStart();
   changed();
 }

@@ -160,7 +160,8 @@ function BulkBar({ ids, done }: { ids: number[]; done: () => void }) {
 
 export function Queue({ view }: { view: string }) {
   const [saved, setSaved] = useState<SavedView[]>([]);
-  const [query, setQuery] = useState<Query | null>(null);
+  // built-in views know their filters at once (no wait for saved views)
+  const [query, setQuery] = useState<Query | null>(() => (view.startsWith('saved-') ? null : builtinQuery(view) ?? builtinQuery('all')));
   const [rows, setRows] = useState<TicketRow[]>([]);
   const [total, setTotal] = useState<number | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -185,7 +186,8 @@ export function Queue({ view }: { view: string }) {
     }
   }, [view, saved]);
 
-  const fetchPage = async (q: Query, after: string | null) => {
+  // live refreshes keep the agent's selection (of rows still listed)
+  const fetchPage = async (q: Query, after: string | null, keepSelection = false) => {
     const my = ++gen.current;
     setLoading(true);
     try {
@@ -196,7 +198,8 @@ export function Queue({ view }: { view: string }) {
       setTotal(r.total);
       setCursor(r.next_cursor ?? null);
       if (!after) {
-        setSel(new Set());
+        const listed = new Set(r.tickets.map((x) => x.number));
+        setSel((old) => (keepSelection ? new Set([...old].filter((n) => listed.has(n))) : new Set()));
         setStale(false);
       }
     } catch (e) {
@@ -225,7 +228,7 @@ export function Queue({ view }: { view: string }) {
         return;
       }
       clearTimeout(timer);
-      timer = window.setTimeout(reload, 400);
+      timer = window.setTimeout(() => query && fetchPage(query, null, true), 400);
     });
     return () => {
       off();

@@ -1,0 +1,63 @@
+// Time to first render of the queue (bench/ui.sh): a logged-in agent
+// navigates to a queue view; the time runs from the start of navigation
+// to the first ticket row in the DOM and painted. Each view 7 times (a
+// fresh page each, assets cached like a returning agent's; the first,
+// cold-cache run is reported on its own). Prints the median and worst.
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(path.join(root, 'web/package.json'));
+const { chromium } = require('playwright-core');
+const BASE = process.env.MADO_BASE;
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+const page0 = await ctx.newPage();
+await page0.goto(BASE + '/');
+await page0.fill('input[name=email]', 'bench@example.com');
+await page0.fill('input[name=password]', 'bench-ui-pw');
+await page0.click('button[type=submit]');
+await page0.waitForSelector('tr[data-number]');
+await page0.close();
+
+async function once(url) {
+  const page = await ctx.newPage();
+  const t0 = Date.now();
+  await page.goto(BASE + url, { waitUntil: 'commit' });
+  await page.waitForSelector('tr[data-number]', { timeout: 30000 });
+  // wait for the frame that paints the rows
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  const ms = Date.now() - t0;
+  const rows = await page.$$eval('tr[data-number]', (t) => t.length);
+  // where the time went: the ticket list request, from the page's own clock
+  const api = await page.evaluate(() => {
+    const e = performance.getEntriesByType('resource').find((x) => x.name.includes('/api/v1/tickets?'));
+    return e ? Math.round(e.duration) : -1;
+  });
+  const total = await page.textContent('[data-testid=total]');
+  await page.close();
+  return { ms, rows, total, api };
+}
+
+const views = [
+  ['/views/all', 'all tickets, newest first'],
+  ['/views/mine', 'my open tickets (assignee=me, unsolved)'],
+  ['/views/unassigned', 'unassigned new/open'],
+  ['/views/breaching', 'unsolved by priority'],
+];
+console.log('view                                        cold ms  median ms  worst ms  list API ms (median)  rows  total');
+for (const [url, what] of views) {
+  const cold = await once(url);
+  const runs = [], apis = [];
+  for (let i = 0; i < 7; i++) {
+    const r = await once(url);
+    runs.push(r.ms);
+    apis.push(r.api);
+  }
+  runs.sort((a, b) => a - b);
+  apis.sort((a, b) => a - b);
+  console.log(`${what.padEnd(42)} ${String(cold.ms).padStart(7)} ${String(runs[3]).padStart(10)} ${String(runs[6]).padStart(9)} ${String(apis[3]).padStart(21)} ${String(cold.rows).padStart(5)}  ${cold.total}`);
+}
+await browser.close();
