@@ -195,7 +195,8 @@ static char *refs_json(const struct mail_msg *m)
 	return s;
 }
 
-/* Recipient addresses a signed reply address may appear in. */
+/* Recipient addresses a signed reply address (or the VERP address a
+ * bounce of our reply comes back to) may appear in. */
 static const char *const recipient_headers[] = { "Delivered-To", "X-Original-To", "Envelope-To",
                                                  "To", "Cc" };
 
@@ -212,7 +213,9 @@ static bool find_signed_address(struct intake_ctx *ctx, const struct mail_msg *m
 			for (size_t k = 0; k < l.n; k++)
 				for (size_t o = 0; o < ctx->n_own; o++)
 					if (thread_verify_address(ctx->key, ctx->own_addresses[o], l.v[k].email,
-					                          strlen(l.v[k].email), n))
+					                          strlen(l.v[k].email), n) ||
+					    thread_verify_verp(ctx->key, ctx->own_addresses[o], l.v[k].email,
+					                       strlen(l.v[k].email), n))
 						return true;
 		}
 	}

@@ -4,7 +4,10 @@
  */
 #include "core/view.h"
 #include "core/priority.h"
+#include "store/store_outgoing.h"
 #include "store/store_people.h"
+
+#include <string.h>
 
 #include <stdio.h>
 #include <time.h>
@@ -118,17 +121,42 @@ static mado_status add_event(void *v, const struct store_event *e)
 	return MADO_OK;
 }
 
+/* A ticket's outgoing mail and how its delivery went. */
+static mado_status add_outbox(void *v, const struct store_outbox_row *r)
+{
+	char c[32], n[32], sent[32];
+	json_array_append_new(
+		v, json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s?}", "id", (json_int_t)r->id, "message",
+		             (json_int_t)r->message_row, "kind", r->kind, "status", r->status, "recipient", r->recipient,
+		             "attempts", (json_int_t)r->attempts, "last_error", r->last_error, "queued_at",
+		             view_time(r->created_at, c, sizeof c), "next_attempt_at",
+		             view_time(r->next_attempt_at, n, sizeof n), "sent_at",
+		             r->sent_at ? view_time(r->sent_at, sent, sizeof sent) : NULL));
+	return MADO_OK;
+}
+
+/* True when some mail of the ticket failed for good. */
+static bool delivery_failed(json_t *outbox)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(outbox, i, o) if (!strcmp(json_string_value(json_object_get(o, "status")), "failed"))
+		return true;
+	return false;
+}
 
 mado_status view_ticket_full(struct store *s, struct arena *a, const struct store_ticket *t, json_t **out,
                              struct mado_err *err)
 {
 	json_t *j = view_ticket(t), *msgs = json_array(), *atts = json_array(), *parts = json_array(),
-	       *evs = json_array();
+	       *evs = json_array(), *outbox = json_array();
 	mado_status st;
 	if ((st = store_message_list(s, a, t->id, add_message, msgs, err)) ||
 	    (st = store_attachment_list(s, a, t->id, add_attachment, &(struct att_ctx){ s, a, atts }, err)) ||
 	    (st = store_participant_list(s, a, t->id, add_participant, parts, err)) ||
-	    (st = store_event_list(s, a, t->id, add_event, evs, err))) {
+	    (st = store_event_list(s, a, t->id, add_event, evs, err)) ||
+	    (st = store_outbox_list(s, a, t->id, add_outbox, outbox, err))) {
+		json_decref(outbox);
 		json_decref(j);
 		json_decref(msgs);
 		json_decref(atts);
@@ -141,6 +169,8 @@ mado_status view_ticket_full(struct store *s, struct arena *a, const struct stor
 	json_object_set_new(j, "messages", msgs);
 	json_object_set_new(j, "attachments", atts);
 	json_object_set_new(j, "events", evs);
+	json_object_set_new(j, "delivery_failed", json_boolean(delivery_failed(outbox)));
+	json_object_set_new(j, "outbox", outbox);
 	*out = j;
 	return MADO_OK;
 }

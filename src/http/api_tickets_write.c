@@ -872,7 +872,8 @@ void api_ticket_reply(struct http_req *req, struct http_resp *resp)
 	struct outcome o = { 0 };
 	json_t *headers = json_array(), *rcpt = json_array(), *to_json = json_array(), *cc_json = json_array(),
 	       *atts = json_array(), *refs = NULL;
-	struct buf subj, raw, reply_to, ccs;
+	struct buf subj, raw, reply_to, ccs, verp;
+	buf_init(&verp, 0);
 	buf_init(&subj, 0);
 	buf_init(&raw, 0);
 	buf_init(&reply_to, 0);
@@ -896,6 +897,10 @@ void api_ticket_reply(struct http_req *req, struct http_resp *resp)
 		refuse(&o, 400, "no_recipient", "the ticket has no customer to reply to");
 		goto out;
 	}
+	if (!compose_address_ok(t.customer_email)) {
+		refuse(&o, 400, "bad_recipient", "the customer's address is not a plain address we can write to");
+		goto out;
+	}
 	/* compose */
 	char rnd[65];
 	auth_new_token(rnd);
@@ -910,6 +915,7 @@ void api_ticket_reply(struct http_req *req, struct http_resp *resp)
 		thread_token_format(cfg->subject_token, id, &subj);
 	}
 	thread_sign_address(req->srv->ws->key, from, id, &reply_to);
+	thread_verp_address(req->srv->ws->key, from, id, &verp);  /* bounces come back to the ticket */
 	const char *in_reply_to, *refs_json;
 	if ((st = store_ticket_last_inbound(s, req->arena, id, &in_reply_to, &refs_json, &err)))
 		goto out;
@@ -942,7 +948,8 @@ void api_ticket_reply(struct http_req *req, struct http_resp *resp)
 		buf_printf(&ccs, "%s%s", i ? ", " : "", a);
 	}
 	add_header(headers, "From", from);
-	add_header(headers, "To", t.customer_email);
+	json_array_append_new(headers, json_pack("[s, [{s:s, s:s}]]", "To", "name", t.customer_name ? t.customer_name : "",
+	                                         "email", t.customer_email));
 	if (ccs.len)
 		add_header(headers, "Cc", ccs.p);
 	add_header(headers, "Reply-To", reply_to.p ? reply_to.p : from);
@@ -1026,12 +1033,14 @@ void api_ticket_reply(struct http_req *req, struct http_resp *resp)
 		.message_row = row,
 		.ticket_id = id,
 		.agent_id = req->who.agent_id,
-		.mail_from = from,
+		.mail_from = verp.p ? verp.p : from,
 		.rcpt_json = rcpt_s,
 		.headers_json = headers_s,
 		.body_text = body,
 		.attachments_json = atts_s,
 		.now = now,
+		.kind = "reply",
+		.charset = cfg->mail_charset,
 	};
 	if ((st = store_outbox_add(s, &ob, &outbox, &err)) ||
 	    (st = event(req, id, "reply", "message", NULL, num(req, row), &err)) ||
@@ -1072,6 +1081,7 @@ out:
 	buf_free(&raw);
 	buf_free(&reply_to);
 	buf_free(&ccs);
+	buf_free(&verp);
 }
 
 /* ---- merge, links, children ---- */

@@ -31,6 +31,7 @@
 #include "http/http.h"
 #include "http/mhd_load.h"
 #include "http/server_internal.h"
+#include "jobs/outbox.h"
 #include "mail/spool.h"
 
 static const char *const security_headers[][2] = {
@@ -249,6 +250,37 @@ static void *drainer(void *arg)
 	return NULL;
 }
 
+/* ---- sender ---- */
+
+static void on_delivery(void *ctx, int64_t ticket_id, const char *what)
+{
+	if (ticket_id)
+		events_publish(ctx, !strcmp(what, "failed") ? "ticket.delivery_failed" : "ticket.delivery", ticket_id, NULL);
+}
+
+/* Delivers the outbox every second (jobs/outbox.c); its own connection,
+ * so a slow relay never holds up the API or intake. */
+static void *sender(void *arg)
+{
+	struct server *s = arg;
+	struct store *st = NULL;
+	while (!atomic_load(&s->stopping)) {
+		struct mado_err err;
+		if (st || store_open(s->ws->db_path, 5000, &st, &err) == MADO_OK) {
+			struct outbox_sender o = { st, &s->ws->cfg, s->ws->blob_dir, on_delivery, s };
+			struct outbox_stats os = { 0 };
+			if (outbox_deliver_due(&o, 100, &os, &err) != MADO_OK)
+				fprintf(stderr, "mado serve: outbox: %s\n", err.msg);
+		}
+		for (int i = 0; i < 100 && !atomic_load(&s->stopping); i++) {
+			struct timespec d = { 0, 10 * 1000 * 1000 };
+			nanosleep(&d, NULL);
+		}
+	}
+	store_close(st);
+	return NULL;
+}
+
 void server_count_ingested(struct server *s, uint64_t n)
 {
 	atomic_fetch_add(&s->metrics.ingested, n);
@@ -307,6 +339,7 @@ mado_status server_start(struct workspace *ws, const struct server_opts *o, stru
 		free(s);
 		return mado_fail(err, MADO_ENOMEM, "cannot start the drainer thread");
 	}
+	s->sending = ws->cfg.sender_in_serve && pthread_create(&s->send_thread, NULL, sender, s) == 0;
 	*out = s;
 	return MADO_OK;
 }
@@ -319,6 +352,8 @@ void server_stop(struct server *s)
 	events_shutdown(s->events);   /* ends open streams: MHD must not stop with parked ones */
 	MHD_stop_daemon(s->daemon);
 	pthread_join(s->drain_thread, NULL);
+	if (s->sending)
+		pthread_join(s->send_thread, NULL);
 	events_free(s->events);
 	auth_free(&s->auth);
 	workspace_unlock_writer(s->ws);

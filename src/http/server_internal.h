@@ -33,6 +33,8 @@ struct server {
 	struct server_opts opts;
 	struct MHD_Daemon *daemon;
 	pthread_t drain_thread;
+	pthread_t send_thread;      /* the outbox sender, when outbox.in_serve */
+	bool sending;
 	atomic_bool stopping;
 	struct metrics metrics;
 	struct auth_state auth;

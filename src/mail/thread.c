@@ -57,11 +57,14 @@ bool thread_token_find(const char *format, const char *subject, size_t len, int6
 	return found && *n > 0;
 }
 
-void thread_tag(const unsigned char key[THREAD_KEY_BYTES], int64_t n, char tag[THREAD_TAG_CHARS + 1])
+/* The tag of ticket n for one use (purpose): reply addresses and VERP
+ * bounce addresses get different tags, so neither can stand for the other. */
+static void purpose_tag(const unsigned char key[THREAD_KEY_BYTES], const char *purpose, int64_t n,
+                        char tag[THREAD_TAG_CHARS + 1])
 {
 	static const char b32[] = "abcdefghijklmnopqrstuvwxyz234567";
 	char msg[64];
-	int ml = snprintf(msg, sizeof msg, "mado-reply:%" PRId64, n);
+	int ml = snprintf(msg, sizeof msg, "%s:%" PRId64, purpose, n);
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
 	crypto_auth_hmacsha256_state st;
 	crypto_auth_hmacsha256_init(&st, key, THREAD_KEY_BYTES);
@@ -73,6 +76,11 @@ void thread_tag(const unsigned char key[THREAD_KEY_BYTES], int64_t n, char tag[T
 	for (int i = 0; i < THREAD_TAG_CHARS; i++)
 		tag[i] = b32[(bits >> (64 - 5 * (i + 1))) & 31];
 	tag[THREAD_TAG_CHARS] = '\0';
+}
+
+void thread_tag(const unsigned char key[THREAD_KEY_BYTES], int64_t n, char tag[THREAD_TAG_CHARS + 1])
+{
+	purpose_tag(key, "mado-reply", n, tag);
 }
 
 static bool split_address(const char *addr, size_t len, struct str *local, struct str *domain)
@@ -102,12 +110,12 @@ mado_status thread_sign_address(const unsigned char key[THREAD_KEY_BYTES], const
 	                  (int)domain.len, domain.p);
 }
 
-bool thread_verify_address(const unsigned char key[THREAD_KEY_BYTES], const char *support,
-                           const char *addr, size_t len, int64_t *n)
+/* "<prefix>+<n><sep><tag>@<domain>" with tag valid for n and purpose. */
+static bool verify_tagged(const unsigned char key[THREAD_KEY_BYTES], struct str slocal, struct str sdomain,
+                          const char *purpose, char sep, const char *addr, size_t len, int64_t *n)
 {
-	struct str slocal, sdomain, local, domain;
-	if (!split_address(support, strlen(support), &slocal, &sdomain) ||
-	    !split_address(addr, len, &local, &domain))
+	struct str local, domain;
+	if (!split_address(addr, len, &local, &domain))
 		return false;
 	if (!str_ieq(domain, sdomain) || local.len <= slocal.len + 1 ||
 	    strncasecmp(local.p, slocal.p, slocal.len) != 0 || local.p[slocal.len] != '+')
@@ -120,14 +128,41 @@ bool thread_verify_address(const unsigned char key[THREAD_KEY_BYTES], const char
 		p++;
 		digits++;
 	}
-	if (!digits || v <= 0 || p >= end || *p != '.' || (size_t)(end - p - 1) != THREAD_TAG_CHARS)
+	if (!digits || v <= 0 || p >= end || *p != sep || (size_t)(end - p - 1) != THREAD_TAG_CHARS)
 		return false;
 	char want[THREAD_TAG_CHARS + 1], got[THREAD_TAG_CHARS];
-	thread_tag(key, v, want);
+	purpose_tag(key, purpose, v, want);
 	for (size_t i = 0; i < THREAD_TAG_CHARS; i++)
 		got[i] = (char)tolower((unsigned char)p[1 + i]);
 	if (sodium_memcmp(want, got, THREAD_TAG_CHARS) != 0)
 		return false;
 	*n = v;
 	return true;
+}
+
+bool thread_verify_address(const unsigned char key[THREAD_KEY_BYTES], const char *support,
+                           const char *addr, size_t len, int64_t *n)
+{
+	struct str slocal, sdomain;
+	return split_address(support, strlen(support), &slocal, &sdomain) &&
+	       verify_tagged(key, slocal, sdomain, "mado-reply", '.', addr, len, n);
+}
+
+mado_status thread_verp_address(const unsigned char key[THREAD_KEY_BYTES], const char *support, int64_t n,
+                                struct buf *out)
+{
+	struct str local, domain;
+	if (!split_address(support, strlen(support), &local, &domain))
+		return MADO_EINVAL;
+	char tag[THREAD_TAG_CHARS + 1];
+	purpose_tag(key, "mado-bounce", n, tag);
+	return buf_printf(out, "bounce+%" PRId64 "-%s@%.*s", n, tag, (int)domain.len, domain.p);
+}
+
+bool thread_verify_verp(const unsigned char key[THREAD_KEY_BYTES], const char *support, const char *addr,
+                        size_t len, int64_t *n)
+{
+	struct str local, domain;
+	return split_address(support, strlen(support), &local, &domain) &&
+	       verify_tagged(key, STR_LIT("bounce"), domain, "mado-bounce", '-', addr, len, n);
 }

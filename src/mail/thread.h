@@ -42,4 +42,16 @@ mado_status thread_sign_address(const unsigned char key[THREAD_KEY_BYTES], const
 bool thread_verify_address(const unsigned char key[THREAD_KEY_BYTES], const char *support,
                            const char *addr, size_t len, int64_t *n);
 
+/*
+ * The VERP envelope sender of agent replies on ticket n:
+ * "bounce+<n>-<tag>@<domain of support>", its tag an HMAC under another
+ * purpose than reply addresses. A bounce of such a reply comes back to
+ * that address (route bounce+*@domain into `mado ingest`), and
+ * thread_verify_verp() finds the ticket from it.
+ */
+mado_status thread_verp_address(const unsigned char key[THREAD_KEY_BYTES], const char *support, int64_t n,
+                                struct buf *out);
+bool thread_verify_verp(const unsigned char key[THREAD_KEY_BYTES], const char *support, const char *addr,
+                        size_t len, int64_t *n);
+
 #endif

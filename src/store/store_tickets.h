@@ -168,6 +168,8 @@ struct store_outbox_new {
 	int64_t message_row, ticket_id, agent_id;
 	const char *mail_from, *rcpt_json, *headers_json, *body_text, *attachments_json;
 	time_t now;
+	/* outgoing mail (store_outgoing.h): NULL = 'reply', first of rcpt, '', 'utf-8' */
+	const char *kind, *recipient, *body_html, *charset;
 };
 mado_status store_outbox_add(struct store *s, const struct store_outbox_new *o, int64_t *id,
                              struct mado_err *err);

@@ -23,6 +23,15 @@ struct setting {
 	const char *doc;
 };
 
+/* Text settings that take one of a few words. */
+static const struct {
+	const char *name, *choices;
+} choice_settings[] = {
+	{ "outbox.transport", "smtp sendmail" },
+	{ "outbox.relay_tls", "none try starttls smtps" },
+	{ "mailbox.charset", "utf-8 iso-2022-jp" },
+};
+
 #define F(field) offsetof(struct mado_config, field), sizeof(((struct mado_config *)0)->field)
 
 static const struct setting settings[] = {
@@ -79,6 +88,44 @@ static const struct setting settings[] = {
 	  "due timers handled per transaction by one sweep step" },
 	{ "triggers.business_hours", C_STR, F(business_hours), "mon-fri 09:00-18:00 +09:00", 0, 0,
 	  "weekly hours of the trigger condition business_hours (days HH:MM-HH:MM offset; ';' between)" },
+	{ "outbox.transport", C_STR, F(mail_transport), "smtp", 0, 0,
+	  "how mail leaves: smtp (the relay below, via libcurl) or sendmail (outbox.sendmail_path)" },
+	{ "outbox.relay_host", C_STR, F(relay_host), "127.0.0.1", 0, 0, "SMTP relay host (smtp transport)" },
+	{ "outbox.relay_port", C_UINT, F(relay_port), "25", 1, 65535, "SMTP relay port (587 for submission)" },
+	{ "outbox.relay_user", C_STR, F(relay_user), "", 0, 0, "SMTP AUTH user (empty: no AUTH)" },
+	{ "outbox.relay_password", C_STR, F(relay_password), "", 0, 0, "SMTP AUTH password" },
+	{ "outbox.relay_tls", C_STR, F(relay_tls), "try", 0, 0,
+	  "TLS to the relay: none, try (STARTTLS when offered), starttls (required), smtps (TLS from the start)" },
+	{ "outbox.relay_timeout_seconds", C_UINT, F(relay_timeout_seconds), "60", 1, 3600,
+	  "longest one delivery to the relay may take (a timeout is retried)" },
+	{ "outbox.sendmail_path", C_STR, F(sendmail_path), "/usr/sbin/sendmail", 0, 0,
+	  "sendmail binary (sendmail transport); run as PATH -i -f SENDER -- RCPT..." },
+	{ "outbox.retry_base_seconds", C_UINT, F(retry_base_seconds), "60", 1, 86400,
+	  "first retry after a temporary failure (4xx, relay down); doubles per attempt" },
+	{ "outbox.retry_max_seconds", C_UINT, F(retry_max_seconds), "21600", 1, 604800,
+	  "longest wait between two retries" },
+	{ "outbox.give_up_hours", C_UINT, F(retry_give_up_hours), "120", 1, 8760,
+	  "a mail still failing temporarily this long after it was queued is marked failed" },
+	{ "outbox.sending_lease_seconds", C_UINT, F(sending_lease_seconds), "600", 10, 86400,
+	  "a mail left 'sending' this long (its sender died) is sent again, with the same Message-ID" },
+	{ "outbox.in_serve", C_BOOL, F(sender_in_serve), "true", 0, 0,
+	  "`mado serve` delivers the outbox itself (else run `mado outbox run` from cron)" },
+	{ "mailbox.charset", C_STR, F(mail_charset), "utf-8", 0, 0,
+	  "charset of outgoing mail: utf-8, or iso-2022-jp for recipients who need it (UTF-8 where it cannot say a character)" },
+	{ "mailbox.from_name", C_STR, F(from_name), "", 0, 0, "display name on outgoing mail, e.g. Example Support" },
+	{ "ack.enabled", C_BOOL, F(ack_enabled), "true", 0, 0, "acknowledge each new ticket by mail" },
+	{ "ack.first_response_hours", C_UINT, F(ack_first_response_hours), "24", 1, 8760,
+	  "first-response time promised in acknowledgements" },
+	{ "ack.recipient_hours", C_UINT, F(ack_recipient_hours), "24", 0, 8760,
+	  "an address that got an acknowledgement this recently gets no other" },
+	{ "auto.window_minutes", C_UINT, F(auto_window_minutes), "10", 1, 1440,
+	  "sliding window of the automatic-mail rate limits" },
+	{ "auto.per_ticket_max", C_UINT, F(auto_per_ticket_max), "10", 1, 1000,
+	  "automatic mails per ticket within the window" },
+	{ "auto.global_max", C_UINT, F(auto_global_max), "30", 1, 100000,
+	  "automatic mails in total within the window" },
+	{ "portal.ticket_url", C_STR, F(ticket_url), "http://127.0.0.1:8080/tickets/{n}", 0, 0,
+	  "link to follow a ticket, in acknowledgements; {n} is the ticket number" },
 };
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])
@@ -114,6 +161,29 @@ static mado_status parse_size(const char *v, double *out)
 	return MADO_OK;
 }
 
+/* NULL, or the space-separated words a text setting must be one of. */
+static const char *choices_of(const char *name)
+{
+	for (size_t i = 0; i < sizeof choice_settings / sizeof choice_settings[0]; i++)
+		if (!strcmp(choice_settings[i].name, name))
+			return choice_settings[i].choices;
+	return NULL;
+}
+
+static bool is_choice(const char *choices, const char *value)
+{
+	size_t n = strlen(value);
+	for (const char *p = choices; *p;) {
+		size_t w = strcspn(p, " ");
+		if (w == n && n && !strncmp(p, value, n))
+			return true;
+		p += w;
+		while (*p == ' ')
+			p++;
+	}
+	return false;
+}
+
 mado_status config_set(struct mado_config *cfg, const char *key, const char *value,
                        struct mado_err *err)
 {
@@ -147,6 +217,8 @@ mado_status config_set(struct mado_config *cfg, const char *key, const char *val
 	case C_STR:
 		if (strlen(value) >= s->size)
 			return mado_fail(err, MADO_EINVAL, "%s: value longer than %zu bytes", key, s->size - 1);
+		if (choices_of(key) && !is_choice(choices_of(key), value))
+			return mado_fail(err, MADO_EINVAL, "%s: '%s' is not one of: %s", key, value, choices_of(key));
 		memcpy(field, value, strlen(value) + 1);
 		return MADO_OK;
 	}

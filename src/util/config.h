@@ -44,6 +44,30 @@ struct mado_config {
 	size_t scheduler_batch;
 	/* triggers */
 	char business_hours[512];      /* weekly hours of the business_hours condition (core/hours.h) */
+	/* outgoing mail (docs/outgoing-mail.md) */
+	char mail_transport[16];       /* "smtp" or "sendmail" */
+	char relay_host[256];
+	size_t relay_port;
+	char relay_user[256];
+	char relay_password[256];
+	char relay_tls[16];            /* "none", "try", "starttls", "smtps" */
+	size_t relay_timeout_seconds;
+	char sendmail_path[512];
+	size_t retry_base_seconds;
+	size_t retry_max_seconds;
+	size_t retry_give_up_hours;
+	size_t sending_lease_seconds;
+	bool sender_in_serve;
+	char mail_charset[16];         /* "utf-8" or "iso-2022-jp" */
+	char from_name[256];
+	/* acknowledgements and automatic mail */
+	bool ack_enabled;
+	size_t ack_first_response_hours;
+	size_t ack_recipient_hours;
+	size_t auto_window_minutes;
+	size_t auto_per_ticket_max;
+	size_t auto_global_max;
+	char ticket_url[512];          /* link to follow a ticket; {n} is its number */
 };
 
 /* Defaults for every setting. */

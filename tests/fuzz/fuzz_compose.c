@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		/* Date From To Reply-To Subject Message-ID [In-Reply-To] References
 		 * X-Mado-Loop MIME-Version Content-Type [Content-Transfer-Encoding] */
-		size_t want = 9 + (compose_msgid_ok(addr) ? 1 : 0) + (m.html ? 0 : 1) + 1;
+		size_t want = 9 + (compose_msgid_ok(addr) ? 1 : 0) + (m.html && *m.html ? 0 : 1) + 1;
 		if (p->nheaders != want || p->to.n != 2 || strcmp(p->to.v[1].email, "second@example.org") ||
 		    mail_header_count(p, "Bcc") || p->from.n != 1 || p->reply_to.n != 1)
 			abort();

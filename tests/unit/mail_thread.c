@@ -82,6 +82,26 @@ int main(void)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		ok(!thread_verify_address(key, "support@example.com", bad[i], strlen(bad[i]), &n), "refused: '%s'",
 		   bad[i]);
+
+	/* VERP bounce addresses: their own tag, the support domain */
+	buf_reset(&b);
+	ok(thread_verp_address(key, "support@example.com", 42, &b) == MADO_OK, "VERP address");
+	ok(strncmp(b.p, "bounce+42-", 10) == 0 && strstr(b.p, "@example.com"), "VERP shape: %s", b.p);
+	n = 0;
+	ok(thread_verify_verp(key, "support@example.com", b.p, b.len, &n) && n == 42, "VERP verifies to 42");
+	ok(!thread_verify_verp(key2, "support@example.com", b.p, b.len, &n), "another key refuses it");
+	ok(!thread_verify_verp(key, "support@example.net", b.p, b.len, &n), "another domain refuses it");
+	ok(!thread_verify_address(key, "support@example.com", b.p, b.len, &n), "a VERP address is no reply address");
+	char tag[THREAD_TAG_CHARS + 1];
+	thread_tag(key, 42, tag);
+	snprintf(forged, sizeof forged, "bounce+42-%s@example.com", tag);
+	ok(!thread_verify_verp(key, "support@example.com", forged, strlen(forged), &n),
+	   "the reply tag does not pass as a VERP tag");
+	buf_reset(&b);
+	thread_sign_address(key, "support@example.com", 42, &b);
+	snprintf(forged, sizeof forged, "bounce+42-%s", strchr(b.p, '.') + 1);
+	ok(!thread_verify_verp(key, "support@example.com", forged, strlen(forged), &n),
+	   "nor does a signed reply address turned around");
 	buf_free(&b);
 	return done_testing();
 }

@@ -42,5 +42,14 @@ int main(void)
 	ok(config_load(&c, path, &err) == MADO_EINVAL && strstr(err.msg, ":2:"), "bad line named: %s", err.msg);
 	remove(path);
 	ok(config_load(&c, "/nonexistent/mado.conf", &err) == MADO_OK, "missing file = defaults");
+	/* settings that take one of a few words */
+	ok(config_set(&c, "outbox.transport", "sendmail", &err) == MADO_OK && !strcmp(c.mail_transport, "sendmail"),
+	   "outbox.transport = sendmail");
+	ok(config_set(&c, "outbox.transport", "smtpx", &err) == MADO_EINVAL && strstr(err.msg, "smtp sendmail"),
+	   "outbox.transport = smtpx refused: %s", err.msg);
+	ok(config_set(&c, "mailbox.charset", "iso-2022-jp", &err) == MADO_OK, "mailbox.charset = iso-2022-jp");
+	ok(config_set(&c, "mailbox.charset", "shift_jis", &err) == MADO_EINVAL, "mailbox.charset = shift_jis refused");
+	ok(config_set(&c, "outbox.relay_tls", "", &err) == MADO_EINVAL, "outbox.relay_tls empty refused");
+	ok(config_set(&c, "outbox.relay_port", "70000", &err) == MADO_EINVAL, "outbox.relay_port out of range");
 	return done_testing();
 }

@@ -689,8 +689,9 @@ static const char sql_upload_get[] =
 static const char sql_upload_use[] = "UPDATE uploads SET used_at = ?2 WHERE id = ?1";
 static const char sql_outbox_add[] =
 	"INSERT INTO outbox(message_id, ticket_id, agent_id, status, mail_from, rcpt_json, headers_json, "
-	"body_text, attachments_json, next_attempt_at, created_at) "
-	"VALUES (?1, ?2, nullif(?3,0), 'queued', ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
+	"body_text, attachments_json, next_attempt_at, created_at, kind, recipient, body_html, charset) "
+	"VALUES (?1, ?2, nullif(?3,0), 'queued', ?4, ?5, ?6, ?7, ?8, ?9, ?9, coalesce(nullif(?10,''),'reply'), "
+	"lower(coalesce(nullif(?11,''), json_extract(?5,'$[0]'), '')), ?12, coalesce(nullif(?13,''),'utf-8'))";
 
 mado_status store_ticket_last_inbound(struct store *s, struct arena *a, int64_t ticket_id,
                                       const char **message_id, const char **references_json,
@@ -757,6 +758,10 @@ mado_status store_outbox_add(struct store *s, const struct store_outbox_new *o, 
 	store_bind_text(st, 7, o->body_text);
 	store_bind_text(st, 8, o->attachments_json ? o->attachments_json : "[]");
 	sqlite3_bind_int64(st, 9, (int64_t)o->now);
+	store_bind_text(st, 10, o->kind);
+	store_bind_text(st, 11, o->recipient);
+	store_bind_text(st, 12, o->body_html);
+	store_bind_text(st, 13, o->charset);
 	mado_status r = store_step_done(s, st, err);
 	if (r == MADO_OK)
 		*id = sqlite3_last_insert_rowid(store_db(s));

@@ -1,0 +1,332 @@
+/*
+ * The outbox sender (see outbox.h for the states and the at-most-one-
+ * duplicate argument). A row's headers_json holds [name, value] pairs as
+ * queued; address headers may hold a plain address list ("a@x, b@y") or
+ * an array of {"name", "email"} objects. This file turns them into a
+ * struct compose_msg field by field; compose.c writes and checks every
+ * byte, so a bad stored value fails that row (permanently) instead of
+ * reaching the wire.
+ */
+#include "jobs/outbox.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "jobs/transport.h"
+#include "mail/compose.h"
+#include "store/blob.h"
+#include "store/store_outgoing.h"
+#include "util/fsio.h"
+
+#define MAX_ADDRS COMPOSE_MAX_RCPT
+
+time_t outbox_backoff(const struct mado_config *cfg, int64_t attempts)
+{
+	double d = (double)cfg->retry_base_seconds;
+	for (int64_t i = 1; i < attempts && d < (double)cfg->retry_max_seconds; i++)
+		d *= 2;
+	return (time_t)(d < (double)cfg->retry_max_seconds ? d : (double)cfg->retry_max_seconds);
+}
+
+/* ---- from a stored row to a compose_msg ---- */
+
+struct built {
+	struct compose_msg m;
+	struct compose_addr to[MAX_ADDRS], cc[MAX_ADDRS];
+	const char *refs[COMPOSE_MAX_REFERENCES];
+	struct compose_header extra[COMPOSE_MAX_EXTRA];
+	struct compose_attachment att[16];
+	struct buf files[16];
+	const char *rcpt[2 * MAX_ADDRS];
+	size_t nrcpt;
+};
+
+/* "a@x, b@y" or [{"name","email"}...] into v (at most max). */
+static size_t read_addrs(struct arena *a, json_t *val, struct compose_addr *v, size_t max)
+{
+	size_t n = 0;
+	if (json_is_array(val)) {
+		for (size_t i = 0; i < json_array_size(val) && n < max; i++) {
+			json_t *o = json_array_get(val, i);
+			v[n].name = json_string_value(json_object_get(o, "name"));
+			v[n].email = json_string_value(json_object_get(o, "email"));
+			n += v[n].email != NULL;
+		}
+		return n;
+	}
+	const char *s = json_string_value(val);
+	while (s && *s && n < max) {
+		s += strspn(s, ", ");
+		size_t l = strcspn(s, ",");
+		struct str t = str_trim(str_make(s, l));
+		if (t.len)
+			v[n++] = (struct compose_addr){ NULL, arena_strndup(a, t.p, t.len) };
+		s += l;
+	}
+	return n;
+}
+
+/* "<a@x>" → "a@x" (arena). */
+static const char *strip_brackets(struct arena *a, const char *s, size_t len)
+{
+	struct str t = str_trim(str_make(s, len));
+	if (t.len >= 2 && t.p[0] == '<' && t.p[t.len - 1] == '>')
+		t = str_make(t.p + 1, t.len - 2);
+	return arena_strndup(a, t.p, t.len);
+}
+
+static void read_references(struct arena *a, const char *s, struct built *b)
+{
+	while (s && *s && b->m.nreferences < COMPOSE_MAX_REFERENCES) {
+		s += strspn(s, " \t");
+		size_t l = strcspn(s, " \t");
+		if (l)
+			b->refs[b->m.nreferences++] = strip_brackets(a, s, l);
+		s += l;
+	}
+}
+
+static void read_header(struct arena *a, const char *name, json_t *val, struct built *b, const char *from_name)
+{
+	const char *v = json_string_value(val);
+	struct compose_msg *m = &b->m;
+	if (!strcasecmp(name, "From")) {
+		struct compose_addr f[1] = { { NULL, NULL } };
+		if (read_addrs(a, val, f, 1))
+			m->from = f[0];
+		if (!m->from.name || !*m->from.name)
+			m->from.name = from_name;
+	} else if (!strcasecmp(name, "To")) {
+		m->nto = read_addrs(a, val, b->to, MAX_ADDRS);
+	} else if (!strcasecmp(name, "Cc")) {
+		m->ncc = read_addrs(a, val, b->cc, MAX_ADDRS);
+	} else if (!strcasecmp(name, "Reply-To")) {
+		struct compose_addr r[1] = { { NULL, NULL } };
+		if (read_addrs(a, val, r, 1))
+			m->reply_to = r[0];
+	} else if (!strcasecmp(name, "Subject")) {
+		m->subject = v;
+	} else if (!strcasecmp(name, "Message-ID") && v) {
+		m->message_id = strip_brackets(a, v, strlen(v));
+	} else if (!strcasecmp(name, "In-Reply-To") && v) {
+		m->in_reply_to = strip_brackets(a, v, strlen(v));
+	} else if (!strcasecmp(name, "References")) {
+		read_references(a, v, b);
+	} else if (!strcasecmp(name, "Auto-Submitted")) {
+		m->auto_submitted = v;
+	} else if (!strcasecmp(name, "Date") || !strcasecmp(name, "MIME-Version") ||
+	           !strcasecmp(name, "Content-Type") || !strcasecmp(name, "Content-Transfer-Encoding")) {
+		/* compose writes these itself (Date: when the mail was queued) */
+	} else if (v && m->nextra < COMPOSE_MAX_EXTRA) {
+		b->extra[m->nextra++] = (struct compose_header){ name, v };
+	}
+}
+
+static mado_status read_attachments(const struct outbox_sender *o, struct arena *a, const char *json,
+                                    struct built *b, struct mado_err *err)
+{
+	json_t *arr = json_loads(json, 0, NULL);
+	mado_status st = MADO_OK;
+	for (size_t i = 0; json_is_array(arr) && i < json_array_size(arr) && !st; i++) {
+		if (i >= sizeof b->att / sizeof b->att[0]) {
+			st = mado_fail(err, MADO_ELIMIT, "more than 16 attachments");
+			break;
+		}
+		json_t *f = json_array_get(arr, i);
+		const char *sha = json_string_value(json_object_get(f, "sha256"));
+		char path[4200];
+		blob_path(o->blob_dir, sha ? sha : "", path, sizeof path);
+		if ((st = fsio_read_file(path, o->cfg->max_attachment_bytes + 1, &b->files[i], err)))
+			break;
+		b->att[i] = (struct compose_attachment){
+			arena_strdup(a, json_string_value(json_object_get(f, "filename"))),
+			arena_strdup(a, json_string_value(json_object_get(f, "content_type"))),
+			(const unsigned char *)b->files[i].p, b->files[i].len,
+		};
+		b->m.nattachments = i + 1;
+	}
+	json_decref(arr);
+	return st;
+}
+
+/* Build the message and the envelope of row r. */
+static mado_status build(const struct outbox_sender *o, struct arena *a, const struct store_outbox_row *r,
+                         struct built *b, struct mado_err *err)
+{
+	json_t *h = json_loads(r->headers_json, 0, NULL), *rc = json_loads(r->rcpt_json, 0, NULL);
+	b->m.date = r->created_at;
+	b->m.subject = "";
+	for (size_t i = 0; json_is_array(h) && i < json_array_size(h); i++) {
+		json_t *pair = json_array_get(h, i);
+		const char *name = json_string_value(json_array_get(pair, 0));
+		if (name)
+			read_header(a, arena_strdup(a, name), json_array_get(pair, 1), b, o->cfg->from_name);
+	}
+	/* the strings point into h: keep them in the arena */
+	b->m.subject = arena_strdup(a, b->m.subject);
+	b->m.auto_submitted = arena_strdup(a, b->m.auto_submitted);
+	for (size_t i = 0; i < b->m.nextra; i++)
+		b->extra[i].value = arena_strdup(a, b->extra[i].value);
+	b->m.from.name = arena_strdup(a, b->m.from.name);
+	b->m.from.email = arena_strdup(a, b->m.from.email);
+	b->m.reply_to.name = arena_strdup(a, b->m.reply_to.name);
+	b->m.reply_to.email = arena_strdup(a, b->m.reply_to.email);
+	for (size_t i = 0; i < b->m.nto; i++)
+		b->to[i] = (struct compose_addr){ arena_strdup(a, b->to[i].name), arena_strdup(a, b->to[i].email) };
+	for (size_t i = 0; i < b->m.ncc; i++)
+		b->cc[i] = (struct compose_addr){ arena_strdup(a, b->cc[i].name), arena_strdup(a, b->cc[i].email) };
+	for (size_t i = 0; json_is_array(rc) && i < json_array_size(rc) && b->nrcpt < 2 * MAX_ADDRS; i++) {
+		const char *e = json_string_value(json_array_get(rc, i));
+		if (e)
+			b->rcpt[b->nrcpt++] = arena_strdup(a, e);
+	}
+	json_decref(h);
+	json_decref(rc);
+	b->m.to = b->to;
+	b->m.cc = b->cc;
+	b->m.references = b->refs;
+	b->m.extra = b->extra;
+	b->m.attachments = b->att;
+	b->m.text = r->body_text;
+	b->m.html = r->body_html;
+	b->m.charset = !strcasecmp(r->charset, "iso-2022-jp") ? COMPOSE_ISO2022JP : COMPOSE_UTF8;
+	if (!b->nrcpt)
+		return mado_fail(err, MADO_EINVAL, "no envelope recipient");
+	for (size_t i = 0; i < b->nrcpt; i++)
+		if (!compose_address_ok(b->rcpt[i]))
+			return mado_fail(err, MADO_EINVAL, "envelope recipient '%.80s' is not a plain address", b->rcpt[i]);
+	if (*r->mail_from && !compose_address_ok(r->mail_from))
+		return mado_fail(err, MADO_EINVAL, "envelope sender '%.80s' is not a plain address", r->mail_from);
+	return read_attachments(o, a, r->attachments_json, b, err);
+}
+
+/* ---- one row ---- */
+
+/* Commit the outcome of one attempt, with an event on the ticket when the
+ * mail was sent or failed for good. */
+static mado_status record(const struct outbox_sender *o, const struct store_outbox_row *r,
+                          const struct transport_outcome *t, time_t now, const char **what, struct mado_err *err)
+{
+	struct store *s = o->store;
+	const char *status = "sent";
+	time_t next = now;
+	char ev[480] = "";
+	if (t->result == TRANSPORT_TEMP) {
+		bool give_up = now - r->created_at >= (time_t)o->cfg->retry_give_up_hours * 3600;
+		status = give_up ? "failed" : "queued";
+		next = now + outbox_backoff(o->cfg, r->attempts);
+		if (give_up)
+			snprintf(ev, sizeof ev, "failed to %s after %lld attempts: %s", r->recipient, (long long)r->attempts,
+			         t->text);
+	} else if (t->result == TRANSPORT_PERM) {
+		status = "failed";
+		snprintf(ev, sizeof ev, "failed to %s: %s", r->recipient, t->text);
+	} else {
+		snprintf(ev, sizeof ev, "sent to %s", r->recipient);
+	}
+	*what = !strcmp(status, "queued") ? "retry" : status;
+	mado_status st = store_begin(s, err);
+	if (st)
+		return st;
+	if (!(st = store_outbox_finish(s, r->id, status, next, t->text, now, err)) && *ev && r->ticket_id) {
+		char field[40];
+		snprintf(field, sizeof field, "%s:%lld", r->kind, (long long)r->id);
+		st = store_event_add(s, r->ticket_id, "system", "delivery", field, NULL, ev, now, err);
+	}
+	if (!st)
+		st = store_commit(s, err);
+	if (st)
+		store_rollback(s);
+	return st;
+}
+
+static mado_status deliver_one(const struct outbox_sender *o, int64_t id, struct outbox_stats *stats,
+                               struct mado_err *err)
+{
+	struct store *s = o->store;
+	time_t now = time(NULL);
+	bool claimed = false;
+	mado_status st = store_begin(s, err);
+	if (st)
+		return st;
+	if ((st = store_outbox_claim(s, id, now, now + (time_t)o->cfg->sending_lease_seconds, &claimed, err)) ||
+	    (st = store_commit(s, err))) {
+		store_rollback(s);
+		return st;
+	}
+	if (!claimed)
+		return MADO_OK;
+	struct arena *a = arena_new();
+	struct built *b = a ? arena_alloc(a, sizeof *b) : NULL;
+	struct store_outbox_row r;
+	struct buf raw;
+	buf_init(&raw, 0);
+	if (!b) {
+		arena_free(a);
+		return mado_fail(err, MADO_ENOMEM, "out of memory");
+	}
+	if ((st = store_outbox_get(s, a, id, &r, err)))
+		goto out;
+	struct transport_outcome t = { 0 };
+	struct mado_err cerr;
+	if (build(o, a, &r, b, &cerr) || compose_message(&b->m, &raw, &cerr)) {
+		/* a row we cannot turn into mail never will be: fail it visibly */
+		t.result = TRANSPORT_PERM;
+		snprintf(t.text, sizeof t.text, "cannot compose: %s", cerr.msg);
+	} else {
+		transport_send(o->cfg, r.mail_from, b->rcpt, b->nrcpt, raw.p, raw.len, &t);
+		fsio_crash_point("outbox-after-send");
+	}
+	const char *what = "";
+	if ((st = record(o, &r, &t, time(NULL), &what, err)))
+		goto out;
+	if (!strcmp(what, "sent"))
+		stats->sent++;
+	else if (!strcmp(what, "retry"))
+		stats->retried++;
+	else
+		stats->failed++;
+	if (o->changed)
+		o->changed(o->changed_ctx, r.ticket_id, what);
+out:
+	for (size_t i = 0; i < sizeof b->files / sizeof b->files[0]; i++)
+		buf_free(&b->files[i]);
+	buf_free(&raw);
+	arena_free(a);
+	return st;
+}
+
+struct due {
+	int64_t ids[64];
+	size_t n;
+};
+
+static mado_status collect(void *ctx, int64_t id)
+{
+	struct due *d = ctx;
+	if (d->n < sizeof d->ids / sizeof d->ids[0])
+		d->ids[d->n++] = id;
+	return MADO_OK;
+}
+
+mado_status outbox_deliver_due(const struct outbox_sender *o, size_t max, struct outbox_stats *stats,
+                               struct mado_err *err)
+{
+	size_t done = 0;
+	while (done < max) {
+		struct due d = { .n = 0 };
+		size_t want = max - done < 64 ? max - done : 64;
+		mado_status st = store_outbox_due(o->store, time(NULL), (int64_t)want, collect, &d, err);
+		if (st)
+			return st;
+		if (!d.n)
+			break;
+		for (size_t i = 0; i < d.n; i++)
+			if ((st = deliver_one(o, d.ids[i], stats, err)))
+				return st;
+		done += d.n;
+	}
+	return MADO_OK;
+}

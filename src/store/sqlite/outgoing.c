@@ -1,0 +1,133 @@
+/*
+ * Outgoing mail in SQLite: the sender's side of the outbox. A claim is one
+ * UPDATE guarded by the row's status and due time, so that two senders
+ * (`mado serve` and a cron `mado outbox run`) can never both take a row:
+ * SQLite serialises writers and the loser's UPDATE changes nothing.
+ */
+#include "store/store_outgoing.h"
+
+#include "store/sqlite/internal.h"
+
+static const char sql_due[] =
+	"SELECT id FROM outbox WHERE status IN ('queued','sending') AND next_attempt_at <= ?1 "
+	"ORDER BY next_attempt_at, id LIMIT ?2";
+static const char sql_claim[] =
+	"UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ?3 "
+	"WHERE id = ?1 AND status IN ('queued','sending') AND next_attempt_at <= ?2";
+#define OUTBOX_COLS \
+	"id, message_id, ticket_id, coalesce(agent_id,0), kind, status, mail_from, rcpt_json, headers_json, " \
+	"body_text, body_html, attachments_json, charset, last_error, recipient, attempts, next_attempt_at, " \
+	"created_at, coalesce(sent_at,0) FROM outbox "
+static const char sql_get[] = "SELECT " OUTBOX_COLS "WHERE id = ?1";
+static const char sql_list[] =
+	"SELECT id, message_id, ticket_id, coalesce(agent_id,0), kind, status, mail_from, rcpt_json, '', '', '', "
+	"attachments_json, charset, last_error, recipient, attempts, next_attempt_at, created_at, coalesce(sent_at,0) "
+	"FROM outbox WHERE ?1 = 0 OR ticket_id = ?1 ORDER BY id";
+static const char sql_finish[] =
+	"UPDATE outbox SET status = ?2, next_attempt_at = ?3, last_error = ?4, "
+	"sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END WHERE id = ?1";
+static const char sql_count[] =
+	"SELECT count(*) FROM outbox WHERE kind = ?1 AND created_at >= ?2 "
+	"AND (?3 = '' OR recipient = lower(?3)) AND (?4 = 0 OR ticket_id = ?4)";
+
+mado_status store_outbox_due(struct store *s, time_t now, int64_t limit, store_id_cb cb, void *ctx,
+                             struct mado_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_due, err);
+	if (!st)
+		return MADO_EDB;
+	sqlite3_bind_int64(st, 1, (int64_t)now);
+	sqlite3_bind_int64(st, 2, limit);
+	STORE_EACH_ROW(s, st, err, r_ = cb(ctx, sqlite3_column_int64(st, 0)));
+}
+
+mado_status store_outbox_claim(struct store *s, int64_t id, time_t now, time_t lease_until, bool *claimed,
+                               struct mado_err *err)
+{
+	*claimed = false;
+	sqlite3_stmt *st = store_stmt(s, sql_claim, err);
+	if (!st)
+		return MADO_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (int64_t)now);
+	sqlite3_bind_int64(st, 3, (int64_t)lease_until);
+	mado_status r = store_step_done(s, st, err);
+	if (r == MADO_OK)
+		*claimed = sqlite3_changes(store_db(s)) == 1;
+	return r;
+}
+
+/* A store_row_reader: out is a struct store_outbox_row. */
+static void read_outbox(struct arena *a, sqlite3_stmt *st, void *out)
+{
+	struct store_outbox_row *r = out;
+	r->id = sqlite3_column_int64(st, 0);
+	r->message_row = sqlite3_column_int64(st, 1);
+	r->ticket_id = sqlite3_column_int64(st, 2);
+	r->agent_id = sqlite3_column_int64(st, 3);
+	r->kind = store_col_str(a, st, 4);
+	r->status = store_col_str(a, st, 5);
+	r->mail_from = store_col_str(a, st, 6);
+	r->rcpt_json = store_col_str(a, st, 7);
+	r->headers_json = store_col_str(a, st, 8);
+	r->body_text = store_col_str(a, st, 9);
+	r->body_html = store_col_str(a, st, 10);
+	r->attachments_json = store_col_str(a, st, 11);
+	r->charset = store_col_str(a, st, 12);
+	r->last_error = store_col_str(a, st, 13);
+	r->recipient = store_col_str(a, st, 14);
+	r->attempts = sqlite3_column_int64(st, 15);
+	r->next_attempt_at = (time_t)sqlite3_column_int64(st, 16);
+	r->created_at = (time_t)sqlite3_column_int64(st, 17);
+	r->sent_at = (time_t)sqlite3_column_int64(st, 18);
+}
+
+mado_status store_outbox_get(struct store *s, struct arena *a, int64_t id, struct store_outbox_row *r,
+                             struct mado_err *err)
+{
+	return store_get_by_id(s, a, sql_get, id, read_outbox, r, "outbox row", err);
+}
+
+mado_status store_outbox_finish(struct store *s, int64_t id, const char *status, time_t next_attempt_at,
+                                const char *error, time_t now, struct mado_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_finish, err);
+	if (!st)
+		return MADO_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_text(st, 2, status);
+	sqlite3_bind_int64(st, 3, (int64_t)next_attempt_at);
+	store_bind_text(st, 4, error);
+	sqlite3_bind_int64(st, 5, (int64_t)now);
+	return store_step_done(s, st, err);
+}
+
+mado_status store_outbox_count(struct store *s, const char *kind, const char *recipient, int64_t ticket_id,
+                               time_t since, int64_t *n, struct mado_err *err)
+{
+	*n = 0;
+	sqlite3_stmt *st = store_stmt(s, sql_count, err);
+	if (!st)
+		return MADO_EDB;
+	store_bind_text(st, 1, kind);
+	sqlite3_bind_int64(st, 2, (int64_t)since);
+	store_bind_text(st, 3, recipient);
+	sqlite3_bind_int64(st, 4, ticket_id);
+	bool found;
+	mado_status r = store_step_row(s, st, &found, err);
+	if (r == MADO_OK && found)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return r;
+}
+
+mado_status store_outbox_list(struct store *s, struct arena *a, int64_t ticket_id, store_outbox_cb cb,
+                              void *ctx, struct mado_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_list, err);
+	if (!st)
+		return MADO_EDB;
+	sqlite3_bind_int64(st, 1, ticket_id);
+	struct store_outbox_row r;
+	STORE_EACH_ROW(s, st, err, read_outbox(a, st, &r); r_ = cb(ctx, &r));
+}

@@ -1,0 +1,53 @@
+/*
+ * The store's interface for outgoing mail (src/store/sqlite/outgoing.c):
+ * the sender's view of the outbox (due rows, claims, outcomes), the counts
+ * behind the ack rate limits, mail templates, canned responses and agents'
+ * notification settings. Same rules as store.h: bound parameters only;
+ * strings passed in are borrowed for the call; strings returned are owned
+ * by the given arena; writes happen between store_begin() and
+ * store_commit().
+ */
+#ifndef MADO_STORE_STORE_OUTGOING_H
+#define MADO_STORE_STORE_OUTGOING_H
+
+#include "store/store.h"
+
+struct store_outbox_row {
+	int64_t id, message_row, ticket_id, agent_id;  /* agent_id 0 = none */
+	const char *kind, *status, *mail_from, *rcpt_json, *headers_json;
+	const char *body_text, *body_html, *attachments_json, *charset, *last_error, *recipient;
+	int64_t attempts;
+	time_t next_attempt_at, created_at, sent_at;   /* sent_at 0 = not sent */
+};
+
+/* Rows due at now: queued ones whose next attempt has come, and 'sending'
+ * ones whose claim lapsed (a sender died mid-send). Oldest first. */
+mado_status store_outbox_due(struct store *s, time_t now, int64_t limit, store_id_cb cb, void *ctx,
+                             struct mado_err *err);
+
+/* Take a due row for sending: status 'sending', attempts + 1, and
+ * next_attempt_at = lease_until (when another sender may take it over).
+ * *claimed is false when it is no longer due (someone else took it). */
+mado_status store_outbox_claim(struct store *s, int64_t id, time_t now, time_t lease_until, bool *claimed,
+                               struct mado_err *err);
+
+/* MADO_ENOTFOUND when there is no such row. */
+mado_status store_outbox_get(struct store *s, struct arena *a, int64_t id, struct store_outbox_row *r,
+                             struct mado_err *err);
+
+/* Record an attempt's outcome: status 'sent' (sent_at = now), 'queued'
+ * (retry at next_attempt_at) or 'failed'; error is kept as last_error. */
+mado_status store_outbox_finish(struct store *s, int64_t id, const char *status, time_t next_attempt_at,
+                                const char *error, time_t now, struct mado_err *err);
+
+/* Rows of this kind created at or after since: to recipient (NULL = any)
+ * and in ticket (0 = any). */
+mado_status store_outbox_count(struct store *s, const char *kind, const char *recipient, int64_t ticket_id,
+                               time_t since, int64_t *n, struct mado_err *err);
+
+typedef mado_status (*store_outbox_cb)(void *ctx, const struct store_outbox_row *r);
+/* A ticket's outgoing mail (ticket_id 0 = all), oldest first (bodies left out: ""). */
+mado_status store_outbox_list(struct store *s, struct arena *a, int64_t ticket_id, store_outbox_cb cb,
+                              void *ctx, struct mado_err *err);
+
+#endif
