@@ -54,9 +54,7 @@ static mado_status commit_batch(struct importer *im, struct mado_err *err)
 {
 	if (!im->in_batch)
 		return MADO_OK;
-	mado_status st = intake_sync_blobs(&im->ctx, err);
-	if (!st)
-		st = store_commit(im->store, err);
+	mado_status st = intake_batch_commit(&im->ctx, err);
 	im->in_batch = 0;
 	return st;
 }
@@ -64,7 +62,7 @@ static mado_status commit_batch(struct importer *im, struct mado_err *err)
 static mado_status import_one(struct importer *im, const char *raw, size_t len, struct mado_err *err)
 {
 	mado_status st;
-	if (im->in_batch == 0 && (st = store_begin(im->store, err)))
+	if (im->in_batch == 0 && (st = intake_batch_begin(&im->ctx, err)))
 		return st;
 	if ((st = store_savepoint(im->store, err)))
 		return st;

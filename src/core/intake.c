@@ -28,6 +28,7 @@
 #include "mail/spool.h"
 #include "mail/thread.h"
 #include "store/blob.h"
+#include "store/store_batch.h"
 #include "util/fsio.h"
 
 double intake_monotonic(void)
@@ -107,9 +108,23 @@ mado_status intake_ctx_init(struct intake_ctx *ctx, struct store *store, const c
 	return MADO_OK;
 }
 
-mado_status intake_sync_blobs(struct intake_ctx *ctx, struct mado_err *err)
+mado_status intake_batch_begin(struct intake_ctx *ctx, struct mado_err *err)
 {
-	return blob_batch_sync(&ctx->blobs, err);
+	mado_status st = store_begin(ctx->store, err);
+	if (!st && (st = store_fts_defer_begin(ctx->store, err)))
+		store_rollback(ctx->store);
+	return st;
+}
+
+mado_status intake_batch_commit(struct intake_ctx *ctx, struct mado_err *err)
+{
+	mado_status st = store_fts_defer_end(ctx->store, err);
+	if (!st)
+		st = blob_batch_sync(&ctx->blobs, err);
+	if (!st)
+		return store_commit(ctx->store, err); /* rolls back when it fails */
+	store_rollback(ctx->store);
+	return st;
 }
 
 void intake_ctx_free(struct intake_ctx *ctx)
@@ -335,7 +350,8 @@ static mado_status store_attachments(struct intake_ctx *ctx, const struct mail_m
 		blob_sha256_hex(p->data, p->len, sha);
 		bool keep = attachment_kept(ctx, p);
 		mado_status st;
-		if (keep && (st = blob_put(ctx->blob_dir, sha, p->data, p->len, &ctx->blobs, err)))
+		if (keep && (st = blob_save(ctx->store, ctx->blob_dir, sha, p->data, p->len, NULL, &ctx->blobs,
+		                            err)))
 			return st;
 		struct store_attachment_new a = {
 			.message_row = row,
@@ -507,11 +523,7 @@ mado_status intake_message(struct intake_ctx *ctx, const char *raw, size_t len,
 		snprintf(d.reason, sizeof d.reason, "%s matched no ticket: stored without one", hy.kind);
 	}
 
-	if (spool_path)
-		st = blob_put_link(ctx->blob_dir, sha, spool_path, raw, len, &ctx->blobs, err);
-	else
-		st = blob_put(ctx->blob_dir, sha, raw, len, &ctx->blobs, err);
-	if (st)
+	if ((st = blob_save(ctx->store, ctx->blob_dir, sha, raw, len, spool_path, &ctx->blobs, err)))
 		goto out;
 
 	to_json = addrs_json(&m->to);
@@ -606,13 +618,9 @@ struct batch_item {
 static mado_status finish_batch(struct intake_ctx *ctx, const char *spool_dir,
                                 struct batch_item *items, size_t n, struct mado_err *err)
 {
-	mado_status st = intake_sync_blobs(ctx, err);
-	if (!st)
-		st = store_commit(ctx->store, err);
-	if (st) {
-		store_rollback(ctx->store);
+	mado_status st = intake_batch_commit(ctx, err);
+	if (st)
 		return st;
-	}
 	fsio_crash_point("after-commit");
 	for (size_t i = 0; i < n; i++) {
 		if (items[i].quarantine)
@@ -647,7 +655,7 @@ mado_status intake_drain(struct intake_ctx *ctx, const char *spool_dir, size_t b
 			st = mado_fail(err, MADO_ETEMP, "deadline reached while draining the spool");
 			break;
 		}
-		if ((st = store_begin(ctx->store, err))) {
+		if ((st = intake_batch_begin(ctx, err))) {
 			spool_names_free(names, n);
 			break;
 		}
