@@ -466,29 +466,61 @@ static mado_status new_ticket(struct intake_ctx *ctx, const struct mail_msg *m,
 	return MADO_OK;
 }
 
+mado_status intake_prepare(const struct intake_ctx *ctx, const char *raw, size_t len,
+                           struct intake_prepared *p, struct mado_err *err)
+{
+	memset(p, 0, sizeof *p);
+	blob_sha256_hex(raw, len, p->sha);
+	mado_status st = mail_parse(raw, len, &ctx->limits, &p->m, err);
+	if (st)
+		return st;
+	p->msgid = p->m->message_id;
+	if (!*p->msgid) {
+		/* No Message-ID: the content hash alone identifies the message. */
+		char *synth = arena_alloc(p->m->arena, 80);
+		snprintf(synth, 80, "sha256-%s@missing.invalid", p->sha);
+		p->msgid = synth;
+	}
+	if ((st = hygiene_classify(p->m, &ctx->hygiene, &p->hy))) {
+		mado_fail(err, st, "classify: %s", mado_status_name(st));
+		intake_prepared_free(p);
+	}
+	return st;
+}
+
+void intake_prepared_free(struct intake_prepared *p)
+{
+	mail_msg_free(p->m);
+	p->m = NULL;
+}
+
 mado_status intake_message(struct intake_ctx *ctx, const char *raw, size_t len,
                            const char *spool_path, const char *source, time_t now,
                            struct intake_result *res, struct mado_err *err)
 {
 	memset(res, 0, sizeof *res);
-	char sha[65];
-	blob_sha256_hex(raw, len, sha);
-
-	struct mail_msg *m = NULL;
-	mado_status st = mail_parse(raw, len, &ctx->limits, &m, err);
+	struct intake_prepared p;
+	mado_status st = intake_prepare(ctx, raw, len, &p, err);
 	if (st)
 		return st;
+	st = intake_store(ctx, &p, raw, len, spool_path, source, now, res, err);
+	intake_prepared_free(&p);
+	return st;
+}
+
+mado_status intake_store(struct intake_ctx *ctx, const struct intake_prepared *p, const char *raw,
+                         size_t len, const char *spool_path, const char *source, time_t now,
+                         struct intake_result *res, struct mado_err *err)
+{
+	memset(res, 0, sizeof *res);
+	struct mail_msg *m = p->m;
+	const char *sha = p->sha, *msgid = p->msgid;
+	const struct hygiene_result hy = p->hy;
 	char *to_json = NULL, *cc_json = NULL, *refs = NULL;
 	struct buf notes;
 	buf_init(&notes, 0);
+	mado_status st;
 
-	const char *msgid = m->message_id;
-	if (!*msgid) {
-		/* No Message-ID: the content hash alone identifies the message. */
-		char *synth = arena_alloc(m->arena, 80);
-		snprintf(synth, 80, "sha256-%s@missing.invalid", sha);
-		msgid = synth;
-	}
 	int64_t dup = 0;
 	bool seen = false;
 	if ((st = store_message_find(ctx->store, msgid, sha, &seen, &dup, err)))
@@ -499,11 +531,6 @@ mado_status intake_message(struct intake_ctx *ctx, const char *raw, size_t len,
 		goto out;
 	}
 
-	struct hygiene_result hy;
-	if ((st = hygiene_classify(m, &ctx->hygiene, &hy))) {
-		mado_fail(err, st, "classify: %s", mado_status_name(st));
-		goto out;
-	}
 	const struct mail_addr *from = first_sender(m);
 	const char *sender = from ? lower_dup(m->arena, from->email) : "";
 
@@ -604,7 +631,6 @@ out:
 	free(cc_json);
 	free(refs);
 	buf_free(&notes);
-	mail_msg_free(m);
 	return st;
 }
 

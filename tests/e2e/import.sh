@@ -76,6 +76,26 @@ sql "$W4" "INSERT INTO message_fts(message_fts) VALUES('integrity-check')"
 ok $? "…and the full-text index is consistent after the kill"
 is "$(sql "$W4" "SELECT count(*) FROM message_fts_docsize")" 3000 "…with every message indexed once"
 
+# What the reader thread cannot read or must refuse is reported and
+# skipped; everything around it is imported in order.
+mkdir -p "$TMPROOT/odd/new" "$TMPROOT/odd/cur" "$TMPROOT/odd/new/2-a-directory"
+printf 'From: a@odd.test\nSubject: first\nMessage-ID: <o1@odd.test>\n\nhello\n' > "$TMPROOT/odd/new/1"
+printf 'From: b@odd.test\nSubject: third\nMessage-ID: <o3@odd.test>\n\nhello\n' > "$TMPROOT/odd/new/3"
+W5=$(new_ws odd)
+mado -w "$W5" import --maildir "$TMPROOT/odd" >"$TMPROOT/out" 2>"$TMPROOT/err"
+grep -q "2-a-directory skipped" "$TMPROOT/err"
+ok $? "an unreadable maildir entry is reported as skipped"
+is "$(sql "$W5" "SELECT group_concat(subject, ',') FROM (SELECT subject FROM messages ORDER BY id)")" "first,third" "…and the messages around it are imported in order"
+grep -q "imported 2, already present 0, failed 1" "$TMPROOT/out"
+ok $? "…and counted as failed"
+echo "mail.max_message_bytes = 1K" > "$W5/mado.conf"
+BIG=$(head -c 3000 /dev/zero | tr '\0' x)
+printf 'From a@b Mon Nov 23 10:00:00 2026\nFrom: a@big.test\nSubject: big\nMessage-ID: <b1@big.test>\n\n%s\n\nFrom a@b Mon Nov 23 10:00:01 2026\nFrom: c@big.test\nSubject: small\nMessage-ID: <b2@big.test>\n\nsmall\n' "$BIG" > "$TMPROOT/big.mbox"
+mado -w "$W5" import --mbox "$TMPROOT/big.mbox" >/dev/null 2>"$TMPROOT/err"
+grep -q "message 1 skipped: over mail.max_message_bytes" "$TMPROOT/err"
+ok $? "an mbox message over the size limit is skipped with a reason"
+is "$(sql "$W5" "SELECT count(*) FROM messages WHERE message_id = 'b2@big.test'")" 1 "…and the next one imported"
+
 # not a maildir: clear error
 mado -w "$W" import --maildir "$TMPROOT/nothing" >/dev/null 2>"$TMPROOT/err"
 ok "$(test $? -ne 0 && grep -q 'not a maildir' "$TMPROOT/err"; echo $?)" "a missing maildir is a clear error"
