@@ -52,21 +52,15 @@ mado_status store_blob_get(struct store *s, const char *sha_hex, size_t max, str
 	return r;
 }
 
-static mado_status run(struct store *s, const char *sql, struct mado_err *err)
-{
-	sqlite3_stmt *st = store_stmt(s, sql, err);
-	return st ? store_step_done(s, st, err) : MADO_EDB;
-}
-
 mado_status store_fts_defer_begin(struct store *s, struct mado_err *err)
 {
-	return run(s, sql_defer_begin, err);
+	return store_run(s, sql_defer_begin, err);
 }
 
 mado_status store_fts_defer_end(struct store *s, struct mado_err *err)
 {
 	mado_status st;
-	if ((st = run(s, sql_index_messages, err)) || (st = run(s, sql_index_tickets, err)))
+	if ((st = store_run(s, sql_index_messages, err)) || (st = store_run(s, sql_index_tickets, err)))
 		return st;
-	return run(s, sql_defer_end, err);
+	return store_run(s, sql_defer_end, err);
 }
