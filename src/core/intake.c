@@ -28,6 +28,7 @@
 #include "mail/spool.h"
 #include "mail/thread.h"
 #include "store/blob.h"
+#include "store/store_batch.h"
 #include "util/fsio.h"
 #include "util/clock.h"
 
@@ -109,9 +110,23 @@ mado_status intake_ctx_init(struct intake_ctx *ctx, struct store *store, const c
 	return MADO_OK;
 }
 
-mado_status intake_sync_blobs(struct intake_ctx *ctx, struct mado_err *err)
+mado_status intake_batch_begin(struct intake_ctx *ctx, struct mado_err *err)
 {
-	return blob_batch_sync(&ctx->blobs, err);
+	mado_status st = store_begin(ctx->store, err);
+	if (!st && (st = store_fts_defer_begin(ctx->store, err)))
+		store_rollback(ctx->store);
+	return st;
+}
+
+mado_status intake_batch_commit(struct intake_ctx *ctx, struct mado_err *err)
+{
+	mado_status st = store_fts_defer_end(ctx->store, err);
+	if (!st)
+		st = blob_batch_sync(&ctx->blobs, err);
+	if (!st)
+		return store_commit(ctx->store, err); /* rolls back when it fails */
+	store_rollback(ctx->store);
+	return st;
 }
 
 void intake_ctx_free(struct intake_ctx *ctx)
@@ -340,7 +355,8 @@ static mado_status store_attachments(struct intake_ctx *ctx, const struct mail_m
 		blob_sha256_hex(p->data, p->len, sha);
 		bool keep = attachment_kept(ctx, p);
 		mado_status st;
-		if (keep && (st = blob_put(ctx->blob_dir, sha, p->data, p->len, &ctx->blobs, err)))
+		if (keep && (st = blob_save(ctx->store, ctx->blob_dir, sha, p->data, p->len, NULL, &ctx->blobs,
+		                            err)))
 			return st;
 		struct store_attachment_new a = {
 			.message_row = row,
@@ -455,29 +471,61 @@ static mado_status new_ticket(struct intake_ctx *ctx, const struct mail_msg *m,
 	return MADO_OK;
 }
 
+mado_status intake_prepare(const struct intake_ctx *ctx, const char *raw, size_t len,
+                           struct intake_prepared *p, struct mado_err *err)
+{
+	memset(p, 0, sizeof *p);
+	blob_sha256_hex(raw, len, p->sha);
+	mado_status st = mail_parse(raw, len, &ctx->limits, &p->m, err);
+	if (st)
+		return st;
+	p->msgid = p->m->message_id;
+	if (!*p->msgid) {
+		/* No Message-ID: the content hash alone identifies the message. */
+		char *synth = arena_alloc(p->m->arena, 80);
+		snprintf(synth, 80, "sha256-%s@missing.invalid", p->sha);
+		p->msgid = synth;
+	}
+	if ((st = hygiene_classify(p->m, &ctx->hygiene, &p->hy))) {
+		mado_fail(err, st, "classify: %s", mado_status_name(st));
+		intake_prepared_free(p);
+	}
+	return st;
+}
+
+void intake_prepared_free(struct intake_prepared *p)
+{
+	mail_msg_free(p->m);
+	p->m = NULL;
+}
+
 mado_status intake_message(struct intake_ctx *ctx, const char *raw, size_t len,
                            const char *spool_path, const char *source, time_t now,
                            struct intake_result *res, struct mado_err *err)
 {
 	memset(res, 0, sizeof *res);
-	char sha[65];
-	blob_sha256_hex(raw, len, sha);
-
-	struct mail_msg *m = NULL;
-	mado_status st = mail_parse(raw, len, &ctx->limits, &m, err);
+	struct intake_prepared p;
+	mado_status st = intake_prepare(ctx, raw, len, &p, err);
 	if (st)
 		return st;
+	st = intake_store(ctx, &p, raw, len, spool_path, source, now, res, err);
+	intake_prepared_free(&p);
+	return st;
+}
+
+mado_status intake_store(struct intake_ctx *ctx, const struct intake_prepared *p, const char *raw,
+                         size_t len, const char *spool_path, const char *source, time_t now,
+                         struct intake_result *res, struct mado_err *err)
+{
+	memset(res, 0, sizeof *res);
+	struct mail_msg *m = p->m;
+	const char *sha = p->sha, *msgid = p->msgid;
+	const struct hygiene_result hy = p->hy;
 	char *to_json = NULL, *cc_json = NULL, *refs = NULL;
 	struct buf notes;
 	buf_init(&notes, 0);
+	mado_status st;
 
-	const char *msgid = m->message_id;
-	if (!*msgid) {
-		/* No Message-ID: the content hash alone identifies the message. */
-		char *synth = arena_alloc(m->arena, 80);
-		snprintf(synth, 80, "sha256-%s@missing.invalid", sha);
-		msgid = synth;
-	}
 	int64_t dup = 0;
 	bool seen = false;
 	if ((st = store_message_find(ctx->store, msgid, sha, &seen, &dup, err)))
@@ -488,11 +536,6 @@ mado_status intake_message(struct intake_ctx *ctx, const char *raw, size_t len,
 		goto out;
 	}
 
-	struct hygiene_result hy;
-	if ((st = hygiene_classify(m, &ctx->hygiene, &hy))) {
-		mado_fail(err, st, "classify: %s", mado_status_name(st));
-		goto out;
-	}
 	const struct mail_addr *from = first_sender(m);
 	const char *sender = from ? lower_dup(m->arena, from->email) : "";
 
@@ -512,11 +555,7 @@ mado_status intake_message(struct intake_ctx *ctx, const char *raw, size_t len,
 		snprintf(d.reason, sizeof d.reason, "%s matched no ticket: stored without one", hy.kind);
 	}
 
-	if (spool_path)
-		st = blob_put_link(ctx->blob_dir, sha, spool_path, raw, len, &ctx->blobs, err);
-	else
-		st = blob_put(ctx->blob_dir, sha, raw, len, &ctx->blobs, err);
-	if (st)
+	if ((st = blob_save(ctx->store, ctx->blob_dir, sha, raw, len, spool_path, &ctx->blobs, err)))
 		goto out;
 
 	to_json = addrs_json(&m->to);
@@ -601,7 +640,6 @@ out:
 	free(cc_json);
 	free(refs);
 	buf_free(&notes);
-	mail_msg_free(m);
 	return st;
 }
 
@@ -615,13 +653,9 @@ struct batch_item {
 static mado_status finish_batch(struct intake_ctx *ctx, const char *spool_dir,
                                 struct batch_item *items, size_t n, struct mado_err *err)
 {
-	mado_status st = intake_sync_blobs(ctx, err);
-	if (!st)
-		st = store_commit(ctx->store, err);
-	if (st) {
-		store_rollback(ctx->store);
+	mado_status st = intake_batch_commit(ctx, err);
+	if (st)
 		return st;
-	}
 	fsio_crash_point("after-commit");
 	for (size_t i = 0; i < n; i++) {
 		if (items[i].quarantine)
@@ -656,7 +690,7 @@ mado_status intake_drain(struct intake_ctx *ctx, const char *spool_dir, size_t b
 			st = mado_fail(err, MADO_ETEMP, "deadline reached while draining the spool");
 			break;
 		}
-		if ((st = store_begin(ctx->store, err))) {
+		if ((st = intake_batch_begin(ctx, err))) {
 			spool_names_free(names, n);
 			break;
 		}

@@ -54,16 +54,43 @@ struct intake_result {
 
 /*
  * Store one message inside the current transaction. spool_path, when not
- * NULL, is a durable file with exactly these bytes (hard-linked into the
- * blob store instead of copied). Blobs are not synced here: the caller
- * calls intake_sync_blobs() before committing.
+ * NULL, is a durable file with exactly these bytes (a raw message too big
+ * for a blob row is hard-linked from it instead of copied). Call it
+ * between intake_batch_begin() and intake_batch_commit().
  */
 mado_status intake_message(struct intake_ctx *ctx, const char *raw, size_t len,
                            const char *spool_path, const char *source, time_t now,
                            struct intake_result *res, struct mado_err *err);
 
-/* Make the blobs written since the last call durable (before a commit). */
-mado_status intake_sync_blobs(struct intake_ctx *ctx, struct mado_err *err);
+/*
+ * intake_message() in two steps, so that a bulk importer can parse the
+ * next messages in another thread while this one writes: intake_prepare()
+ * only reads ctx's limits and hygiene settings (no database, no state:
+ * safe in any thread) and fills p (SHA-256, parsed message, Message-ID,
+ * hygiene verdict; p owns them until intake_prepared_free()); the
+ * message's bytes must stay valid until intake_store() is done with them.
+ */
+struct intake_prepared {
+	char sha[65];
+	struct mail_msg *m;
+	const char *msgid;         /* m's, or synthesised from the hash */
+	struct hygiene_result hy;
+};
+mado_status intake_prepare(const struct intake_ctx *ctx, const char *raw, size_t len,
+                           struct intake_prepared *p, struct mado_err *err);
+mado_status intake_store(struct intake_ctx *ctx, const struct intake_prepared *p, const char *raw,
+                         size_t len, const char *spool_path, const char *source, time_t now,
+                         struct intake_result *res, struct mado_err *err);
+void intake_prepared_free(struct intake_prepared *p);
+
+/*
+ * A batch is one transaction. Begin it (BEGIN IMMEDIATE; full-text
+ * indexing deferred to the end); commit it: index the batch's messages
+ * and tickets, make its blob files durable, commit. A failed commit rolls
+ * the batch back. (A failed batch is rolled back with store_rollback().)
+ */
+mado_status intake_batch_begin(struct intake_ctx *ctx, struct mado_err *err);
+mado_status intake_batch_commit(struct intake_ctx *ctx, struct mado_err *err);
 
 struct drain_stats {
 	size_t processed, duplicates, quarantined, batches;

@@ -245,11 +245,10 @@ void api_attachment_download(struct http_req *req, struct http_resp *resp)
 		http_error(resp, 503, "unavailable", err.msg);
 		return;
 	}
-	char path[WS_PATH + 80], sha[65];
-	blob_path(req->srv->ws->blob_dir, att.sha256, path, sizeof path);
+	char sha[65];
 	buf_reset(&resp->body);
 	size_t want = att.size > 0 ? (size_t)att.size : 0;
-	if (fsio_read_file(path, want, &resp->body, &err) != MADO_OK) {
+	if (blob_read(req->store, req->srv->ws->blob_dir, att.sha256, want, &resp->body, &err) != MADO_OK) {
 		buf_reset(&resp->body);
 		http_error(resp, 500, "blob_missing", "the attachment's content cannot be read");
 		return;

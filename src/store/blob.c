@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/store_batch.h"
 #include "util/buf.h"
 #include "util/fsio.h"
 
@@ -181,4 +182,27 @@ mado_status blob_put_link(const char *root, const char *sha_hex, const char *src
 	if (errno == EEXIST)
 		return MADO_OK;
 	return blob_put(root, sha_hex, data, len, batch, err);
+}
+
+mado_status blob_save(struct store *s, const char *root, const char *sha_hex, const void *data,
+                      size_t len, const char *src_path, struct blob_batch *batch,
+                      struct mado_err *err)
+{
+	if (len <= BLOB_ROW_MAX)
+		return store_blob_put(s, sha_hex, data, len, err);
+	if (src_path)
+		return blob_put_link(root, sha_hex, src_path, data, len, batch, err);
+	return blob_put(root, sha_hex, data, len, batch, err);
+}
+
+mado_status blob_read(struct store *s, const char *root, const char *sha_hex, size_t max,
+                      struct buf *out, struct mado_err *err)
+{
+	bool found = false;
+	mado_status st = store_blob_get(s, sha_hex, max, out, &found, err);
+	if (st || found)
+		return st;
+	char path[4096];
+	blob_path(root, sha_hex, path, sizeof path);
+	return fsio_read_file(path, max, out, err);
 }

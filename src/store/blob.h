@@ -1,20 +1,29 @@
 /*
- * Content-addressed blob store: raw messages and attachments live in
- * ROOT/ab/abcdef… named by the SHA-256 of their bytes, so identical content
- * is stored once.
+ * Content-addressed blob store: raw messages and attachments, named by
+ * the SHA-256 of their bytes, so identical content is stored once.
  *
- * Blobs are written without fsync and remembered in a struct blob_batch;
- * the writer calls blob_batch_sync() once per batch, before the database
- * commit that refers to them: every new file and every directory that got
- * a new entry is fsynced then. (syncfs would be one call, but it waits for
- * every dirty page of the filesystem, whoever wrote it.)
+ * Blobs up to BLOB_ROW_MAX bytes are rows of the database (store_batch.h),
+ * written in the caller's transaction: nothing to sync beyond the commit.
+ * Larger ones are files ROOT/ab/abcdef…, written without fsync and
+ * remembered in a struct blob_batch; the writer calls blob_batch_sync()
+ * once per batch, before the database commit that refers to them: every
+ * new file and every directory that got a new entry is fsynced then.
+ * (syncfs would be one call, but it waits for every dirty page of the
+ * filesystem, whoever wrote it.) Workspaces made before schema 11 hold
+ * every blob as a file; blob_read() finds both.
  */
 #ifndef MADO_STORE_BLOB_H
 #define MADO_STORE_BLOB_H
 
 #include <stddef.h>
 
+#include "store/store.h"
+#include "util/buf.h"
 #include "util/status.h"
+
+/* Larger blobs are files (a big attachment would otherwise pass through
+ * the WAL twice, and sit in one row). */
+#define BLOB_ROW_MAX ((size_t)1 << 20)
 
 struct blob_batch {
 	char **files;   /* new blob files to fsync (owned) */
@@ -43,5 +52,21 @@ mado_status blob_put(const char *root, const char *sha_hex, const void *data, si
 mado_status blob_put_link(const char *root, const char *sha_hex, const char *src_path,
                           const void *data, size_t len, struct blob_batch *batch,
                           struct mado_err *err);
+
+/*
+ * Store data under its hash: a row of s (inside the caller's transaction)
+ * up to BLOB_ROW_MAX bytes, else a file. src_path, when not NULL, is a
+ * durable file with exactly these bytes (a spool file): a large blob is
+ * hard-linked from it instead of copied.
+ */
+mado_status blob_save(struct store *s, const char *root, const char *sha_hex, const void *data,
+                      size_t len, const char *src_path, struct blob_batch *batch,
+                      struct mado_err *err);
+
+/* Append the blob's bytes to out: from its row, else from its file.
+ * MADO_ENOTFOUND when neither exists; over max bytes is MADO_ELIMIT.
+ * The caller checks the hash if it needs to (a file can be damaged). */
+mado_status blob_read(struct store *s, const char *root, const char *sha_hex, size_t max,
+                      struct buf *out, struct mado_err *err);
 
 #endif

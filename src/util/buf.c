@@ -36,6 +36,25 @@ bool str_istarts(struct str s, const char *prefix)
 	return s.len >= n && strncasecmp(s.p, prefix, n) == 0;
 }
 
+/* Next position in [p, end) holding a or b (end when none). memchr is
+ * vectorised; cached hits (NULL: none yet) are reused until the scan
+ * passes them. */
+static const char *next_of_two(const char *p, const char *end, char a, char b, const char **na,
+                               const char **nb)
+{
+	if (!*na || *na < p) {
+		const char *h = memchr(p, a, (size_t)(end - p));
+		*na = h ? h : end;
+	}
+	if (a == b)
+		return *na;
+	if (!*nb || *nb < p) {
+		const char *h = memchr(p, b, (size_t)(end - p));
+		*nb = h ? h : end;
+	}
+	return *na < *nb ? *na : *nb;
+}
+
 size_t str_ifind(struct str hay, const char *needle)
 {
 	size_t n = strlen(needle);
@@ -43,14 +62,17 @@ size_t str_ifind(struct str hay, const char *needle)
 		return 0;
 	if (n > hay.len)
 		return (size_t)-1;
-	/* Compare the rest only where the first byte matches: the hygiene and
-	 * bounce scanners call this for dozens of markers on every body. */
-	const unsigned char lo = (unsigned char)tolower((unsigned char)needle[0]);
-	const unsigned char up = (unsigned char)toupper((unsigned char)needle[0]);
-	const unsigned char *p = (const unsigned char *)hay.p;
-	for (size_t i = 0, last = hay.len - n; i <= last; i++)
-		if ((p[i] == lo || p[i] == up) && strncasecmp(hay.p + i + 1, needle + 1, n - 1) == 0)
-			return i;
+	/* Compare the rest only where the first byte matches, found with
+	 * memchr for each case: the hygiene and bounce scanners call this for
+	 * dozens of markers on every body (a byte loop here was 5% of an
+	 * import's CPU). */
+	const char lo = (char)tolower((unsigned char)needle[0]);
+	const char up = (char)toupper((unsigned char)needle[0]);
+	const char *end = hay.p + (hay.len - n) + 1; /* last possible start + 1 */
+	const char *na = NULL, *nb = NULL;
+	for (const char *c = hay.p; (c = next_of_two(c, end, lo, up, &na, &nb)) < end; c++)
+		if (strncasecmp(c + 1, needle + 1, n - 1) == 0)
+			return (size_t)(c - hay.p);
 	return (size_t)-1;
 }
 

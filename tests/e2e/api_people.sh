@@ -143,6 +143,13 @@ is "$(code -b "mado_session=$CC" "$BASE/api/v1/attachments/$PNG_TOK")" 200 "cust
 curl -s -D "$TMPROOT/ah" -o "$TMPROOT/got.png" -b "$TMPROOT/adm.jar" "$BASE/api/v1/attachments/$PNG_TOK"
 is "$(sed -n 's/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p' "$TMPROOT/ah" | tr -d '\r')" 200 "download: 200"
 is "$(sha256sum < "$TMPROOT/got.png" | cut -c1-64)" "$(sha256sum < "$TMPROOT/pic.png" | cut -c1-64)" "download: the exact bytes (sha256)"
+# A workspace from before schema 11 keeps its blobs as files: move this one
+# out of the database into blobs/ab/<sha256> and download it again.
+PSHA=$(sha256sum < "$TMPROOT/pic.png" | cut -c1-64)
+mkdir -p "$W/blobs/$(echo "$PSHA" | cut -c1-2)"
+sql "$W" "SELECT writefile('$W/blobs/$(echo "$PSHA" | cut -c1-2)/$PSHA', data) FROM blobs WHERE sha256 = '$PSHA'; DELETE FROM blobs WHERE sha256 = '$PSHA'" >/dev/null
+curl -s -o "$TMPROOT/got2.png" -b "$TMPROOT/adm.jar" "$BASE/api/v1/attachments/$PNG_TOK"
+is "$(sha256sum < "$TMPROOT/got2.png" | cut -c1-64)" "$PSHA" "download: a blob kept as a file (older workspace) reads too"
 hdr() { grep -i "^$1:" "$TMPROOT/ah" | sed 's/^[^:]*: //' | tr -d '\r'; }
 is "$(hdr Content-Type)" "image/png" "download: a passive type keeps its content type"
 is "$(hdr Content-Disposition)" "attachment; filename=\"screen shot.png\"; filename*=UTF-8''screen%20shot.png" "download: Content-Disposition attachment with an encoded name"

@@ -22,6 +22,8 @@ struct store_cached_stmt {
 /* Prepared, reset and unbound statement for sql (a string literal: the
  * cache is keyed by its address). NULL with err filled on failure. */
 sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct mado_err *err);
+/* Run sql (a literal, cached like store_stmt) expecting no row we need. */
+mado_status store_run(struct store *s, const char *sql, struct mado_err *err);
 mado_status store_db_fail(struct store *s, struct mado_err *err, const char *what);
 /* Step expecting no row we need. */
 mado_status store_step_done(struct store *s, sqlite3_stmt *st, struct mado_err *err);

@@ -464,14 +464,25 @@ mado_status store_commit(struct store *s, struct mado_err *err)
 	return st;
 }
 
+/* SAVEPOINT and RELEASE run once per message of every batch: kept
+ * prepared (with sqlite3_exec they were parsed again each time). */
+mado_status store_run(struct store *s, const char *sql, struct mado_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	return st ? step_done(s, st, err) : MADO_EDB;
+}
+
+static const char sql_savepoint[] = "SAVEPOINT msg";
+static const char sql_release[] = "RELEASE msg";
+
 mado_status store_savepoint(struct store *s, struct mado_err *err)
 {
-	return exec(s, "SAVEPOINT msg", err);
+	return store_run(s, sql_savepoint, err);
 }
 
 mado_status store_release(struct store *s, struct mado_err *err)
 {
-	return exec(s, "RELEASE msg", err);
+	return store_run(s, sql_release, err);
 }
 
 void store_rollback_to(struct store *s)
