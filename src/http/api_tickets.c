@@ -412,13 +412,15 @@ void api_tickets_list(struct http_req *req, struct http_resp *resp)
 	struct list_ctx lc = { .req = req, .arr = json_array(), .f = &f, .agent = req->who.role >= ROLE_LIGHT_AGENT };
 	struct mado_err err;
 	int64_t total = 0;
-	mado_status st = store_ticket_query(req->store, req->arena, &v, &f, add_ticket, &lc, &total, &err);
+	bool exact = true;
+	mado_status st = store_ticket_query(req->store, req->arena, &v, &f, add_ticket, &lc, &total, &exact, &err);
 	if (st) {
 		json_decref(lc.arr);
 		api_store_error(resp, st, lc.st ? &lc.err : &err);
 		return;
 	}
-	json_t *out = json_pack("{s:o, s:I, s:s}", "tickets", lc.arr, "total", (json_int_t)total, "sort", sort_spec);
+	json_t *out = json_pack("{s:o, s:I, s:b, s:s}", "tickets", lc.arr, "total", (json_int_t)total, "total_exact",
+	                        exact, "sort", sort_spec);
 	if ((int64_t)json_array_size(lc.arr) == f.limit) {
 		char c[96];
 		snprintf(c, sizeof c, "%s.%lld.%lld", sort_spec, (long long)lc.last_key, (long long)lc.last_id);
