@@ -65,6 +65,11 @@ struct store_ticket_work {
 };
 mado_status store_ticket_work_get(struct store *s, struct arena *a, int64_t id, struct store_ticket_work *w,
                                   struct mado_err *err);
+/* The same for the n tickets ids in one statement (a list page): cb once
+ * per ticket that exists, in no particular order. */
+typedef mado_status (*store_work_cb)(void *ctx, int64_t id, const struct store_ticket_work *w);
+mado_status store_ticket_work_each(struct store *s, struct arena *a, const int64_t *ids, size_t n,
+                                   store_work_cb cb, void *ctx, struct mado_err *err);
 
 /* Set status, priority or type (column is one of those names, else
  * MADO_EINVAL) and updated_at. */

@@ -69,6 +69,11 @@ is "$(get "$SJ" /api/v1/tickets | count)" "10000 true" "agent seeing exactly 10,
 r=$(get "$SJ" '/api/v1/tickets?status=new')
 is "$(echo "$r" | count)" "1 true" "agent, status=new: only the Billing ticket assigned to them"
 is "$(echo "$r" | jq -r '.tickets[0].number')" 10000 "…which is the one listed"
+is "$(echo "$r" | jq -r '.tickets[0] | "\(.group_id) \(.assignee_id) \(.tags | length)"')" "$BILLING $SUP_ID 0" \
+	"…with its group, assignee and tags (agents' fields)"
+sql "$W" "INSERT INTO ticket_tags (ticket_id, tag) VALUES (9998, 'vip'), (9998, 'billing'), (9999, 'vip')"
+is "$(get "$SJ" '/api/v1/tickets?status=open&limit=3' | jq -c '[.tickets[] | [.number, .tags, .group_id]]')" \
+	"[[9999,[\"vip\"],$SUPPORT],[9998,[\"billing\",\"vip\"],$SUPPORT],[9997,[],$SUPPORT]]" "each ticket of a page gets its own tags, sorted"
 is "$(get "$BJ" /api/v1/tickets | count)" "51 true" "Billing agent: 51 (never the 9,999 Support tickets)"
 is "$(get "$BJ" '/api/v1/tickets?status=open' | count)" "0 true" "Billing agent, status=open: 0 and nothing listed"
 is "$(get "$BJ" '/api/v1/tickets?status=open' | jq -r '.tickets | length')" 0 "…no ticket listed"
@@ -80,6 +85,7 @@ is "$(get "$SJ" /api/v1/tickets | count)" "10000 false" "one more assigned ticke
 is "$(cget "$ALICE" /api/v1/tickets | count)" "5 true" "customer of a sharing organisation: own 3 + colleague's 2"
 is "$(cget "$BOB" /api/v1/tickets | count)" "1 true" "customer of a non-sharing organisation: own ticket only"
 is "$(cget "$BOB" /api/v1/tickets | jq -r '.tickets[0].number')" 6 "…which is listed"
+is "$(cget "$BOB" /api/v1/tickets | jq -r '.tickets[0] | has("group_id") or has("tags")')" false "…without the agents' fields"
 is "$(cget "$BOB" '/api/v1/tickets?status=open' | jq -r '[.tickets[].number] | map(tostring) | join(",")')" "6" "customer with a status filter: still only theirs"
 
 # ---- the search window ----

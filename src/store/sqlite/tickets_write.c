@@ -16,6 +16,7 @@
  */
 #include "store/store_tickets.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "store/sqlite/internal.h"
@@ -247,10 +248,50 @@ static mado_status run_exists(struct store *s, sqlite3_stmt *st, bool *yes, stru
 
 /* ---- the ticket's own extra fields ---- */
 
-static const char sql_work_get[] =
-	"SELECT coalesce(group_id,0), coalesce(assignee_id,0), coalesce(parent_id,0), coalesce(merged_into,0), "
-	"(SELECT json_group_array(tag) FROM (SELECT tag FROM ticket_tags WHERE ticket_id = ?1 ORDER BY tag)) "
-	"FROM tickets WHERE id = ?1";
+#define WORK_COLS \
+	"coalesce(t.group_id,0), coalesce(t.assignee_id,0), coalesce(t.parent_id,0), coalesce(t.merged_into,0), " \
+	"(SELECT json_group_array(tag) FROM (SELECT tag FROM ticket_tags WHERE ticket_id = t.id ORDER BY tag)) "
+static const char sql_work_get[] = "SELECT " WORK_COLS "FROM tickets t WHERE t.id = ?1";
+/* ?1: a JSON array of numbers */
+static const char sql_work_each[] =
+	"SELECT " WORK_COLS ", t.id FROM tickets t WHERE t.id IN (SELECT value FROM json_each(?1))";
+
+static void read_work(struct arena *a, sqlite3_stmt *st, struct store_ticket_work *w)
+{
+	w->group_id = sqlite3_column_int64(st, 0);
+	w->assignee_id = sqlite3_column_int64(st, 1);
+	w->parent_id = sqlite3_column_int64(st, 2);
+	w->merged_into = sqlite3_column_int64(st, 3);
+	w->tags_json = store_col_str(a, st, 4);
+	if (!w->tags_json)
+		w->tags_json = "[]";
+}
+
+mado_status store_ticket_work_each(struct store *s, struct arena *a, const int64_t *ids, size_t n,
+                                   store_work_cb cb, void *ctx, struct mado_err *err)
+{
+	struct buf list;
+	buf_init(&list, 0);
+	mado_status r = buf_append_char(&list, '[');
+	for (size_t i = 0; i < n; i++) {
+		char num[24];
+		snprintf(num, sizeof num, "%s%lld", i ? "," : "", (long long)ids[i]);
+		r |= buf_append_str(&list, num);
+	}
+	r |= buf_append_char(&list, ']');
+	sqlite3_stmt *st = r ? NULL : store_stmt(s, sql_work_each, err);
+	if (!st) {
+		buf_free(&list);
+		return r ? mado_fail(err, MADO_ENOMEM, "out of memory") : MADO_EDB;
+	}
+	sqlite3_bind_text(st, 1, list.p, (int)list.len, SQLITE_TRANSIENT);
+	buf_free(&list);
+	STORE_EACH_ROW(s, st, err, {
+		struct store_ticket_work w;
+		read_work(a, st, &w);
+		r_ = cb(ctx, sqlite3_column_int64(st, 5), &w);
+	});
+}
 
 mado_status store_ticket_work_get(struct store *s, struct arena *a, int64_t id, struct store_ticket_work *w,
                                   struct mado_err *err)
@@ -261,15 +302,8 @@ mado_status store_ticket_work_get(struct store *s, struct arena *a, int64_t id, 
 	sqlite3_bind_int64(st, 1, id);
 	bool found;
 	mado_status r = store_step_row(s, st, &found, err);
-	if (r == MADO_OK && found) {
-		w->group_id = sqlite3_column_int64(st, 0);
-		w->assignee_id = sqlite3_column_int64(st, 1);
-		w->parent_id = sqlite3_column_int64(st, 2);
-		w->merged_into = sqlite3_column_int64(st, 3);
-		w->tags_json = store_col_str(a, st, 4);
-		if (!w->tags_json)
-			w->tags_json = "[]";
-	}
+	if (r == MADO_OK && found)
+		read_work(a, st, w);
 	sqlite3_reset(st);
 	if (r == MADO_OK && !found)
 		return mado_fail(err, MADO_ENOTFOUND, "no ticket #%lld", (long long)id);
