@@ -115,7 +115,11 @@ is "$(search "$AJ" zanzibar limit=100 offset=100 | jq -r '.results[-1].ticket.nu
 r=$(search "$BJ" zanzibar)
 is "$(echo "$r" | jq -r '.total')" 3 "Billing agent: only its 3 tickets are counted"
 is "$(echo "$r" | jq -r '[.results[].ticket.number] | sort | map(tostring) | join(",")')" "10001,10002,10003" "…and listed"
-is "$(search "$BJ" zanzibar status=open | jq -r '.total')" 0 "Billing agent, status=open: 0"
+is "$(search "$BJ" zanzibar status=open | count)" "0 false" "Billing agent, status=open: 0, and the window was cut (not exact)"
+sql "$W" "INSERT INTO messages (ticket_id, message_id, raw_sha256, raw_size, subject, body_text, created_at)
+          VALUES (10004, 'k1@example.test', 'x', 1, 'trip', 'kilimanjaro', 0)"
+is "$(search "$BJ" kilimanjaro | count)" "1 true" "a rare word: every match ranked, total exact"
+is "$(search "$SJ" kilimanjaro | count)" "0 true" "…and for an agent who may not see it: 0, exact"
 is "$(cget "$ALICE" "/api/v1/search?q=zanzibar" | jq -r '[.results[].ticket.number] | sort | map(tostring) | join(",")')" "" \
 	"customer: the window holds none of hers (tickets 1..5 are older than it): nothing"
 r=$(search "$AJ" question limit=5)

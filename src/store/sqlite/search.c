@@ -41,18 +41,23 @@
 
 #define FILTER " JOIN tickets t ON t.id = h.tid WHERE (?3 IS NULL OR t.status = ?3) AND " VISIBLE
 
+/* The two windows (newest ?13 matching messages and ticket subjects) are
+ * materialized once; the 4th column says whether both held every match
+ * (fewer rows than the window), which makes total exact. */
 static const char sql_fts[] =
-	"SELECT h.tid, h.best, h.mid FROM ("
+	"WITH mf AS MATERIALIZED ("
+	"    SELECT rowid AS mid, mado_rank(message_fts, 4.0, 1.0) AS score FROM message_fts"
+	"    WHERE message_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?13),"
+	"  tf AS MATERIALIZED ("
+	"    SELECT rowid AS tid, mado_rank(ticket_fts) AS score FROM ticket_fts"
+	"    WHERE ticket_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?13) "
+	"SELECT h.tid, h.best, h.mid, (SELECT count(*) FROM mf) < ?13 AND (SELECT count(*) FROM tf) < ?13 FROM ("
 	"  SELECT tid, min(score) AS best, mid FROM ("
-	"    SELECT m.ticket_id AS tid, f.mid, f.score FROM"
-	"      (SELECT rowid AS mid, mado_rank(message_fts, 4.0, 1.0) AS score FROM message_fts"
-	"        WHERE message_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?13) f"
+	"    SELECT m.ticket_id AS tid, f.mid, f.score FROM mf f"
 	"      JOIN messages m ON m.id = f.mid"
 	"     WHERE m.ticket_id IS NOT NULL AND " SHORT("m.subject", "m.body_text")
 	"    UNION ALL"
-	"    SELECT f.tid, 0, f.score FROM"
-	"      (SELECT rowid AS tid, mado_rank(ticket_fts) AS score FROM ticket_fts"
-	"        WHERE ticket_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?13) f"
+	"    SELECT f.tid, 0, f.score FROM tf f"
 	"      JOIN tickets tk ON tk.id = f.tid WHERE " SHORT("tk.subject", "''")
 	"  ) GROUP BY tid"
 	") h" FILTER
@@ -67,9 +72,10 @@ static const char sql_scan[] =
 	") h" FILTER
 	" ORDER BY h.mid DESC";
 
-/* Did the candidate window cut anything off? */
+/* Did the candidate window cut anything off? (When no visible ticket came
+ * back, sql_fts's own answer is missing.) */
 static const char sql_fts_more[] =
-	"SELECT (SELECT count(*) FROM (SELECT 1 FROM message_fts WHERE message_fts MATCH ?1 LIMIT ?2)) +"
+	"SELECT (SELECT count(*) FROM (SELECT 1 FROM message_fts WHERE message_fts MATCH ?1 LIMIT ?2)),"
 	"       (SELECT count(*) FROM (SELECT 1 FROM ticket_fts WHERE ticket_fts MATCH ?1 LIMIT ?2))";
 
 static const char sql_text[] = "SELECT subject, body_text, id FROM messages WHERE id = ?1";
@@ -175,6 +181,22 @@ static char *like_pattern(struct arena *a, const char *t)
 	return out;
 }
 
+static mado_status fts_window_whole(struct store *s, const struct buf *fts, int64_t cand, bool *whole,
+                                    struct mado_err *err)
+{
+	sqlite3_stmt *mo = store_stmt(s, sql_fts_more, err);
+	if (!mo)
+		return MADO_EDB;
+	bool found = false;
+	sqlite3_bind_text(mo, 1, fts->p, (int)fts->len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(mo, 2, cand);
+	mado_status r = store_step_row(s, mo, &found, err);
+	if (!r && found)
+		*whole = sqlite3_column_int64(mo, 0) < cand && sqlite3_column_int64(mo, 1) < cand;
+	sqlite3_reset(mo);
+	return r;
+}
+
 mado_status store_search(struct store *s, struct arena *a, const struct store_viewer *v,
                          const struct store_search_opts *o, struct store_search_result *out,
                          struct mado_err *err)
@@ -234,7 +256,10 @@ mado_status store_search(struct store *s, struct arena *a, const struct store_vi
 		goto out;
 	}
 	int rc;
+	out->exact = out->full_text;   /* recent mode: a window of messages, never exact */
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->full_text)
+			out->exact = sqlite3_column_int(st, 3);
 		if (out->total >= o->offset && out->nhits < (size_t)o->limit) {
 			struct store_search_hit *h = &out->hits[out->nhits++];
 			h->ticket_id = sqlite3_column_int64(st, 0);
@@ -249,22 +274,8 @@ mado_status store_search(struct store *s, struct arena *a, const struct store_vi
 	/* the statement keeps pointers to shorts[] (arena) and fts (copied) */
 	for (size_t i = 0; i < nshort; i++)
 		sqlite3_bind_null(st, 5 + (int)i);
-	out->exact = true;
-	if (!r && out->full_text) {
-		sqlite3_stmt *mo = store_stmt(s, sql_fts_more, err);
-		bool found = false;
-		if (!mo) {
-			r = MADO_EDB;
-			goto out;
-		}
-		sqlite3_bind_text(mo, 1, fts.p, (int)fts.len, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(mo, 2, cand + 1);
-		if (!(r = store_step_row(s, mo, &found, err)) && found)
-			out->exact = sqlite3_column_int64(mo, 0) <= cand;
-		sqlite3_reset(mo);
-	} else if (!r) {
-		out->exact = false;   /* a window of recent messages */
-	}
+	if (!r && out->full_text && out->total == 0)
+		r = fts_window_whole(s, &fts, cand, &out->exact, err);
 out:
 	buf_free(&fts);
 	return r;
