@@ -1,6 +1,6 @@
 /*
  * GET /api/v1/search?q=...&status=...&limit=...&offset=...: tickets whose
- * subject or messages contain every word of q, best first (bm25), with the
+ * subject or messages contain every word of q, best first (mado_rank), with the
  * ticket, its highlighted subject and a highlighted snippet of the best
  * message. Visibility is part of the store query, so results and total
  * never include a ticket the caller may not open.
@@ -24,7 +24,7 @@
 
 #define Q_MAX_BYTES 256          /* longer q is refused */
 #define SCAN_WINDOW 5000         /* short path: newest messages scanned */
-#define CANDIDATES 2000          /* full text: newest matching messages ranked */
+#define CANDIDATES 200           /* full text: newest matching messages ranked (docs/api/search-events.md) */
 #define SNIPPET_BEFORE 30        /* characters of context before the first hit */
 #define SNIPPET_CHARS 160        /* characters in a snippet */
 #define SNIPPET_SEARCH_BYTES (256 * 1024)  /* look for a hit this far into a body */

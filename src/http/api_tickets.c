@@ -261,47 +261,46 @@ static bool parse_cursor(const char *c, const char *sort_spec, int64_t *key, int
 	return parse_id(dot + 1, id);
 }
 
+#define LIST_MAX 200   /* the largest limit */
+
 struct list_ctx {
 	struct http_req *req;
 	json_t *arr;
 	const struct store_ticket_filter *f;
 	int64_t last_key, last_id;
-	bool agent;
-	mado_status st;
-	struct mado_err err;
+	int64_t ids[LIST_MAX];  /* ticket number of arr[i] */
+	size_t n;
 };
 
-/* The summary of a ticket as lists show it; agents also get the routing
- * fields and tags. */
-static json_t *ticket_summary(struct http_req *req, const struct store_ticket *t, bool agent, mado_status *st,
-                              struct mado_err *err)
+/* The routing fields and tags, which agents see. */
+static void set_work_fields(json_t *j, const struct store_ticket_work *w)
 {
-	json_t *j = view_ticket(t);
-	if (!agent)
-		return j;
-	struct store_ticket_work w;
-	if ((*st = store_ticket_work_get(req->store, req->arena, t->id, &w, err))) {
-		json_decref(j);
-		return NULL;
-	}
-	json_object_set_new(j, "group_id", w.group_id ? json_integer(w.group_id) : json_null());
-	json_object_set_new(j, "assignee_id", w.assignee_id ? json_integer(w.assignee_id) : json_null());
-	json_object_set_new(j, "parent_id", w.parent_id ? json_integer(w.parent_id) : json_null());
-	json_object_set_new(j, "merged_into", w.merged_into ? json_integer(w.merged_into) : json_null());
-	json_t *tags = json_loads(w.tags_json, 0, NULL);
+	json_object_set_new(j, "group_id", w->group_id ? json_integer(w->group_id) : json_null());
+	json_object_set_new(j, "assignee_id", w->assignee_id ? json_integer(w->assignee_id) : json_null());
+	json_object_set_new(j, "parent_id", w->parent_id ? json_integer(w->parent_id) : json_null());
+	json_object_set_new(j, "merged_into", w->merged_into ? json_integer(w->merged_into) : json_null());
+	json_t *tags = json_loads(w->tags_json, 0, NULL);
 	json_object_set_new(j, "tags", tags ? tags : json_array());
-	return j;
 }
 
 static mado_status add_ticket(void *vctx, const struct store_ticket *t)
 {
 	struct list_ctx *lc = vctx;
-	json_t *j = ticket_summary(lc->req, t, lc->agent, &lc->st, &lc->err);
-	if (!j)
-		return lc->st;
-	json_array_append_new(lc->arr, j);
+	if (lc->n == LIST_MAX)
+		return MADO_OK;
+	json_array_append_new(lc->arr, view_ticket(t));
+	lc->ids[lc->n++] = t->id;
 	lc->last_key = store_ticket_sort_key(t, lc->f->sort);
 	lc->last_id = t->id;
+	return MADO_OK;
+}
+
+static mado_status add_work(void *vctx, int64_t id, const struct store_ticket_work *w)
+{
+	struct list_ctx *lc = vctx;
+	for (size_t i = 0; i < lc->n; i++)
+		if (lc->ids[i] == id)
+			set_work_fields(json_array_get(lc->arr, i), w);
 	return MADO_OK;
 }
 
@@ -322,19 +321,29 @@ void api_tickets_list(struct http_req *req, struct http_resp *resp)
 		f.has_cursor = true;
 	}
 	struct store_viewer v = api_viewer_of(req);
-	struct list_ctx lc = { .req = req, .arr = json_array(), .f = &f, .agent = req->who.role >= ROLE_LIGHT_AGENT };
-	struct mado_err err;
-	int64_t total = 0;
-	mado_status st = store_ticket_query(req->store, req->arena, &v, &f, add_ticket, &lc, &total, &err);
-	if (st) {
-		json_decref(lc.arr);
-		api_store_error(resp, st, lc.st ? &lc.err : &err);
+	struct list_ctx *lc = arena_alloc(req->arena, sizeof *lc);
+	if (!lc) {
+		http_error(resp, 500, "internal", "out of memory");
 		return;
 	}
-	json_t *out = json_pack("{s:o, s:I, s:s}", "tickets", lc.arr, "total", (json_int_t)total, "sort", sort_spec);
-	if ((int64_t)json_array_size(lc.arr) == f.limit) {
+	*lc = (struct list_ctx){ .req = req, .arr = json_array(), .f = &f };
+	struct mado_err err;
+	int64_t total = 0;
+	bool exact = true;
+	mado_status st = store_ticket_query(req->store, req->arena, &v, &f, add_ticket, lc, &total, &exact, &err);
+	/* agents also get the routing fields and tags: one statement for the page */
+	if (!st && req->who.role >= ROLE_LIGHT_AGENT && lc->n)
+		st = store_ticket_work_each(req->store, req->arena, lc->ids, lc->n, add_work, lc, &err);
+	if (st) {
+		json_decref(lc->arr);
+		api_store_error(resp, st, &err);
+		return;
+	}
+	json_t *out = json_pack("{s:o, s:I, s:b, s:s}", "tickets", lc->arr, "total", (json_int_t)total, "total_exact",
+	                        exact, "sort", sort_spec);
+	if ((int64_t)json_array_size(lc->arr) == f.limit) {
 		char c[96];
-		snprintf(c, sizeof c, "%s.%lld.%lld", sort_spec, (long long)lc.last_key, (long long)lc.last_id);
+		snprintf(c, sizeof c, "%s.%lld.%lld", sort_spec, (long long)lc->last_key, (long long)lc->last_id);
 		json_object_set_new(out, "next_cursor", json_string(c));
 	}
 	http_json(resp, 200, out);
@@ -436,12 +445,7 @@ void api_ticket_show(struct http_req *req, struct http_resp *resp)
 		api_store_error(resp, st, &err);
 		return;
 	}
-	json_object_set_new(j, "group_id", w.group_id ? json_integer(w.group_id) : json_null());
-	json_object_set_new(j, "assignee_id", w.assignee_id ? json_integer(w.assignee_id) : json_null());
-	json_object_set_new(j, "parent_id", w.parent_id ? json_integer(w.parent_id) : json_null());
-	json_object_set_new(j, "merged_into", w.merged_into ? json_integer(w.merged_into) : json_null());
-	json_t *tags = json_loads(w.tags_json, 0, NULL);
-	json_object_set_new(j, "tags", tags ? tags : json_array());
+	set_work_fields(j, &w);
 	json_object_set_new(j, "custom_fields", fields);
 	json_object_set_new(j, "links", links);
 	json_object_set_new(j, "children", children);

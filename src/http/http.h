@@ -95,6 +95,7 @@ typedef void (*http_handler)(struct http_req *req, struct http_resp *resp);
 enum route_flags {
 	ROUTE_NO_CSRF = 1u << 0,  /* state-changing but exempt (login) */
 	ROUTE_RAW     = 1u << 1,  /* response is not JSON (set content type yourself) */
+	ROUTE_READ    = 1u << 2,  /* writes nothing: auth and handler run in one read snapshot */
 };
 
 struct route {

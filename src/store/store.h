@@ -34,6 +34,11 @@ int store_schema_version(struct store *s);
 void store_set_busy_ms(struct store *s, int busy_ms);
 
 mado_status store_begin(struct store *s, struct mado_err *err);   /* BEGIN IMMEDIATE */
+/* A read-only request's statements in one snapshot (and one WAL read
+ * lock instead of one per statement). Best effort: if BEGIN fails the
+ * statements run on their own. Nothing may write in between. */
+void store_read_begin(struct store *s);
+void store_read_end(struct store *s);
 /* Nested unit inside a transaction: one message of a batch. */
 mado_status store_savepoint(struct store *s, struct mado_err *err);
 mado_status store_release(struct store *s, struct mado_err *err);

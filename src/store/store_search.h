@@ -29,7 +29,7 @@ struct store_search_opts {
 	int64_t offset;
 	int64_t scan_window;       /* short path: newest messages looked at */
 	int64_t candidates;        /* full text: newest matching messages (and ticket
-	                              subjects) ranked; 0 = 2000 */
+	                              subjects) ranked; 0 = 200 */
 };
 
 struct store_search_hit {

@@ -46,11 +46,16 @@ int64_t store_ticket_sort_key(const struct store_ticket *t, enum store_sort sort
 /* Rank of a priority name: low 0, normal 1, high 2, urgent 3; -1 if unknown. */
 int store_priority_rank(const char *priority);
 
-/* Visible tickets matching f in f's order; *total counts every visible
- * match (ignoring cursor and limit). */
+/* Counts of lists stop here: counting is a walk over every match, and
+ * "10,000+" tells a person as much as 48,213. */
+#define STORE_LIST_COUNT_CAP 10000
+
+/* Visible tickets matching f in f's order; *total counts the visible
+ * matches (ignoring cursor and limit) up to STORE_LIST_COUNT_CAP, and
+ * *total_exact is false when there are more than that. */
 mado_status store_ticket_query(struct store *s, struct arena *a, const struct store_viewer *v,
                                const struct store_ticket_filter *f, store_ticket_cb cb, void *ctx,
-                               int64_t *total, struct mado_err *err);
+                               int64_t *total, bool *total_exact, struct mado_err *err);
 
 /* ---- the parts of a ticket that store_ticket does not carry ---- */
 
@@ -60,6 +65,11 @@ struct store_ticket_work {
 };
 mado_status store_ticket_work_get(struct store *s, struct arena *a, int64_t id, struct store_ticket_work *w,
                                   struct mado_err *err);
+/* The same for the n tickets ids in one statement (a list page): cb once
+ * per ticket that exists, in no particular order. */
+typedef mado_status (*store_work_cb)(void *ctx, int64_t id, const struct store_ticket_work *w);
+mado_status store_ticket_work_each(struct store *s, struct arena *a, const int64_t *ids, size_t n,
+                                   store_work_cb cb, void *ctx, struct mado_err *err);
 
 /* Set status, priority or type (column is one of those names, else
  * MADO_EINVAL) and updated_at. */

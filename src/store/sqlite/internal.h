@@ -24,6 +24,10 @@ struct store_cached_stmt {
 sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct mado_err *err);
 /* Run sql (a literal, cached like store_stmt) expecting no row we need. */
 mado_status store_run(struct store *s, const char *sql, struct mado_err *err);
+/* The same for SQL assembled at run time from fixed fragments (sql need
+ * not outlive the call): the last 16 distinct texts stay prepared, so a
+ * list asked again with the same filters pays no parse. */
+sqlite3_stmt *store_stmt_built(struct store *s, const char *sql, size_t len, struct mado_err *err);
 mado_status store_db_fail(struct store *s, struct mado_err *err, const char *what);
 /* Step expecting no row we need. */
 mado_status store_step_done(struct store *s, sqlite3_stmt *st, struct mado_err *err);
@@ -49,15 +53,25 @@ void store_read_ticket(struct arena *a, sqlite3_stmt *st, struct store_ticket *t
 /* Which tickets (alias t) a viewer may see: one SQL condition shared by
  * "may I see ticket N", "list what I may see" and every filtered list or
  * count, so they can never disagree. ?10 = all, ?11 = agent id,
- * ?12 = customer id (bind them with store_bind_viewer()). */
-#define VISIBLE \
-	"(?10 = 1 " \
-	" OR (?11 > 0 AND (t.assignee_id = ?11 OR t.group_id IN " \
-	"     (SELECT group_id FROM group_members WHERE agent_id = ?11))) " \
-	" OR (?12 > 0 AND (t.customer_id = ?12 OR EXISTS (SELECT 1 FROM customers me " \
-	"     JOIN organizations og ON og.id = me.organization_id " \
-	"     WHERE me.id = ?12 AND og.shared_tickets = 1 AND t.organization_id = og.id))))"
+ * ?12 = customer id (bind them with store_bind_viewer()). VISIBLE is
+ * built from the agent's and the customer's halves; queries assembled per
+ * call use store_visible_sql() instead, which picks the half for the
+ * viewer at hand: SQLite can then use the group and assignee indexes, and
+ * a caller who sees everything pays for no condition at all. */
+#define VISIBLE_AGENT \
+	"(t.assignee_id = ?11 OR t.group_id IN (SELECT group_id FROM group_members WHERE agent_id = ?11))"
+#define VISIBLE_CUSTOMER \
+	"(t.customer_id = ?12 OR EXISTS (SELECT 1 FROM customers me " \
+	"  JOIN organizations og ON og.id = me.organization_id " \
+	"  WHERE me.id = ?12 AND og.shared_tickets = 1 AND t.organization_id = og.id))"
+#define VISIBLE "(?10 = 1 OR (?11 > 0 AND " VISIBLE_AGENT ") OR (?12 > 0 AND " VISIBLE_CUSTOMER "))"
+/* The part of VISIBLE that is not constant for v (same parameters):
+ * "1", VISIBLE_AGENT, VISIBLE_CUSTOMER, or VISIBLE itself. */
+const char *store_visible_sql(const struct store_viewer *v);
 void store_bind_viewer(sqlite3_stmt *st, const struct store_viewer *v);
+
+/* Register search's SQL functions (mado_rank) on a new connection. */
+int store_search_register(sqlite3 *db);
 
 /* Step through all rows of st, running the body (which sets r_ to stop)
  * for each; st is reset after, and the enclosing function returns r_. */

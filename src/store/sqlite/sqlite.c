@@ -9,6 +9,7 @@
  */
 #include "store/store.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -78,10 +79,21 @@ static const char *const stmt_sql[S__COUNT] = {
 	                         "ORDER BY t.id DESC LIMIT ?2",
 };
 
+/* Statements assembled at run time (the filtered list), keyed by text. */
+#define STORE_BUILT_CACHE 16
+struct store_built_stmt {
+	char *sql;              /* malloc'd copy; NULL = free slot */
+	size_t len;
+	sqlite3_stmt *st;
+	uint64_t used;          /* for least-recently-used eviction */
+};
+
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S__COUNT];
 	struct store_cached_stmt cache[STORE_STMT_CACHE];
+	struct store_built_stmt built[STORE_BUILT_CACHE];
+	uint64_t built_clock;
 };
 
 static mado_status db_fail(struct store *s, struct mado_err *err, const char *what)
@@ -176,6 +188,43 @@ sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct mado_err *err)
 	/* cache full: an unbounded number of distinct statements is a bug */
 	mado_fail(err, MADO_EDB, "statement cache full");
 	return NULL;
+}
+
+static void built_free(struct store_built_stmt *b)
+{
+	sqlite3_finalize(b->st);
+	free(b->sql);
+	memset(b, 0, sizeof *b);
+}
+
+sqlite3_stmt *store_stmt_built(struct store *s, const char *sql, size_t len, struct mado_err *err)
+{
+	struct store_built_stmt *victim = &s->built[0];
+	for (size_t i = 0; i < STORE_BUILT_CACHE; i++) {
+		struct store_built_stmt *b = &s->built[i];
+		if (b->sql && b->len == len && memcmp(b->sql, sql, len) == 0) {
+			b->used = ++s->built_clock;
+			sqlite3_reset(b->st);
+			sqlite3_clear_bindings(b->st);
+			return b->st;
+		}
+		if (!b->sql ? victim->sql != NULL : (victim->sql && b->used < victim->used))
+			victim = b;
+	}
+	built_free(victim);
+	if (!(victim->sql = malloc(len))) {
+		mado_fail(err, MADO_ENOMEM, "out of memory");
+		return NULL;
+	}
+	memcpy(victim->sql, sql, len);
+	if (sqlite3_prepare_v3(s->db, sql, (int)len, SQLITE_PREPARE_PERSISTENT, &victim->st, NULL) != SQLITE_OK) {
+		db_fail(s, err, "prepare");
+		built_free(victim);
+		return NULL;
+	}
+	victim->len = len;
+	victim->used = ++s->built_clock;
+	return victim->st;
 }
 
 mado_status store_db_fail(struct store *s, struct mado_err *err, const char *what)
@@ -397,8 +446,17 @@ static int wal_checkpoint_hook(void *ctx, sqlite3 *db, const char *name, int fra
 	return SQLITE_OK;
 }
 
+/* SQLite's memory statistics take a global mutex around every
+ * allocation, shared by all threads; nothing reads them. */
+static void configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 mado_status store_open(const char *path, int busy_ms, struct store **out, struct mado_err *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, configure_sqlite);
 	*out = NULL;
 	struct store *s = calloc(1, sizeof *s);
 	if (!s)
@@ -430,6 +488,11 @@ mado_status store_open(const char *path, int busy_ms, struct store **out, struct
 		store_close(s);
 		return st;
 	}
+	if (store_search_register(s->db) != SQLITE_OK) {
+		st = db_fail(s, err, "register search functions");
+		store_close(s);
+		return st;
+	}
 	*out = s;
 	return MADO_OK;
 }
@@ -442,6 +505,8 @@ void store_close(struct store *s)
 		sqlite3_finalize(s->stmt[i]);
 	for (int i = 0; i < STORE_STMT_CACHE; i++)
 		sqlite3_finalize(s->cache[i].st);
+	for (int i = 0; i < STORE_BUILT_CACHE; i++)
+		built_free(&s->built[i]);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -474,6 +539,30 @@ mado_status store_run(struct store *s, const char *sql, struct mado_err *err)
 
 static const char sql_savepoint[] = "SAVEPOINT msg";
 static const char sql_release[] = "RELEASE msg";
+/* Deferred: takes a WAL read snapshot at the first statement and never
+ * the write lock. Cached statements: a request pays no prepare. */
+static const char sql_read_begin[] = "BEGIN";
+static const char sql_read_end[] = "COMMIT";
+
+void store_read_begin(struct store *s)
+{
+	struct mado_err err;
+	sqlite3_stmt *st = sqlite3_get_autocommit(s->db) ? store_stmt(s, sql_read_begin, &err) : NULL;
+	if (st) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+}
+
+void store_read_end(struct store *s)
+{
+	struct mado_err err;
+	sqlite3_stmt *st = sqlite3_get_autocommit(s->db) ? NULL : store_stmt(s, sql_read_end, &err);
+	if (st) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+}
 
 mado_status store_savepoint(struct store *s, struct mado_err *err)
 {

@@ -8,20 +8,22 @@
  * ORDER BY are assembled from the fixed fragments below, each chosen by
  * which filter is set and each with its own fixed parameter numbers, so no
  * byte of user input ever reaches the SQL text. Those statements are
- * prepared per call and finalized (a few dozen microseconds), because the
- * combinations are too many for the per-connection cache. Rejected: one
+ * kept by their text (store_stmt_built(): the combinations are too many
+ * for the per-connection cache of static strings, but a desk asks the
+ * same few lists again and again; parsing was 13% of a list). Rejected: one
  * static statement with "(?N IS NULL OR col = ?N)" for every filter —
  * simpler, but SQLite then cannot use the indexes for any filter.
  */
 #include "store/store_tickets.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "store/sqlite/internal.h"
 
 /* ---- the filtered list ---- */
 
-/* Parameter numbers: ?1 limit, ?2/?3 cursor, ?10-?12 the viewer
+/* Parameter numbers: ?1 limit, ?2/?3 cursor, ?4 the count's cap, ?10-?12 the viewer
  * (VISIBLE), ?20.. one fixed number per filter. */
 static const char *const f_status[STORE_FILTER_MAX_STATUS] = {
 	"?20", "?21", "?22", "?23", "?24", "?25",
@@ -73,9 +75,10 @@ int64_t store_ticket_sort_key(const struct store_ticket *t, enum store_sort sort
 	}
 }
 
-static mado_status build_where(struct buf *b, const struct store_ticket_filter *f)
+static mado_status build_where(struct buf *b, const struct store_viewer *v, const struct store_ticket_filter *f)
 {
-	mado_status st = buf_append_str(b, "WHERE " VISIBLE);
+	mado_status st = buf_append_str(b, "WHERE ");
+	st |= buf_append_str(b, store_visible_sql(v));
 	if (f->nstatus) {
 		st |= buf_append_str(b, " AND t.status IN (");
 		for (size_t i = 0; i < f->nstatus && i < STORE_FILTER_MAX_STATUS; i++) {
@@ -152,50 +155,59 @@ static void bind_filter(sqlite3_stmt *st, const struct store_viewer *v, const st
 
 static mado_status prepare_built(struct store *s, struct buf *b, sqlite3_stmt **st, struct mado_err *err)
 {
-	if (sqlite3_prepare_v2(store_db(s), b->p, (int)b->len, st, NULL) != SQLITE_OK) {
-		*st = NULL;
-		return store_db_fail(s, err, "prepare");
-	}
-	return MADO_OK;
+	*st = store_stmt_built(s, b->p, b->len, err);
+	return *st ? MADO_OK : MADO_EDB;
+}
+
+/* " ORDER BY key dir, t.id dir" */
+static mado_status append_order(struct buf *q, const char *key, const char *dir)
+{
+	return buf_append_str(q, " ORDER BY ") | buf_append_str(q, key) | buf_append_str(q, dir) |
+	       buf_append_str(q, ", t.id") | buf_append_str(q, dir);
 }
 
 mado_status store_ticket_query(struct store *s, struct arena *a, const struct store_viewer *v,
                                const struct store_ticket_filter *f, store_ticket_cb cb, void *ctx,
-                               int64_t *total, struct mado_err *err)
+                               int64_t *total, bool *total_exact, struct mado_err *err)
 {
 	struct buf where, q;
 	buf_init(&where, 0);
 	buf_init(&q, 0);
 	sqlite3_stmt *st = NULL;
 	mado_status r;
-	if ((r = build_where(&where, f)))
+	if ((r = build_where(&where, v, f)))
 		goto oom;
 
-	/* the count: every visible match, whatever the page */
-	if (buf_append_str(&q, "SELECT count(*) FROM tickets t ") || buf_append(&q, where.p, where.len))
+	/* the count: visible matches, whatever the page, up to the cap */
+	if (buf_append_str(&q, "SELECT count(*) FROM (SELECT 1 FROM tickets t ") || buf_append(&q, where.p, where.len) ||
+	    buf_append_str(&q, " LIMIT ?4)"))
 		goto oom;
 	if ((r = prepare_built(s, &q, &st, err)))
 		goto out;
 	bind_filter(st, v, f);
+	sqlite3_bind_int64(st, 4, STORE_LIST_COUNT_CAP + 1);
 	bool found;
 	if ((r = store_step_row(s, st, &found, err)))
 		goto out;
-	*total = found ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	int64_t n = found ? sqlite3_column_int64(st, 0) : 0;
+	*total_exact = n <= STORE_LIST_COUNT_CAP;
+	*total = *total_exact ? n : STORE_LIST_COUNT_CAP;
+	sqlite3_reset(st);
 	st = NULL;
 
-	/* the page */
+	/* the page: numbers first (narrow rows, an index can give the order),
+	 * then the columns of those 50 only */
 	const char *key = sort_key_sql[f->sort];
 	const char *dir = f->desc ? " DESC" : " ASC";
 	buf_reset(&q);
-	if (buf_append_str(&q, "SELECT " TICKET_COLS) || buf_append(&q, where.p, where.len))
+	if (buf_append_str(&q, "SELECT " TICKET_COLS "WHERE t.id IN (SELECT t.id FROM tickets t ") ||
+	    buf_append(&q, where.p, where.len))
 		goto oom;
 	if (f->has_cursor &&
 	    (buf_append_str(&q, " AND (") || buf_append_str(&q, key) ||
 	     buf_append_str(&q, f->desc ? ", t.id) < (?2, ?3)" : ", t.id) > (?2, ?3)")))
 		goto oom;
-	if (buf_append_str(&q, " ORDER BY ") || buf_append_str(&q, key) || buf_append_str(&q, dir) ||
-	    buf_append_str(&q, ", t.id") || buf_append_str(&q, dir) || buf_append_str(&q, " LIMIT ?1"))
+	if (append_order(&q, key, dir) || buf_append_str(&q, " LIMIT ?1)") || append_order(&q, key, dir))
 		goto oom;
 	if ((r = prepare_built(s, &q, &st, err)))
 		goto out;
@@ -218,7 +230,8 @@ mado_status store_ticket_query(struct store *s, struct arena *a, const struct st
 oom:
 	r = mado_fail(err, MADO_ENOMEM, "out of memory");
 out:
-	sqlite3_finalize(st);
+	if (st)
+		sqlite3_reset(st);
 	buf_free(&where);
 	buf_free(&q);
 	return r;
@@ -235,10 +248,50 @@ static mado_status run_exists(struct store *s, sqlite3_stmt *st, bool *yes, stru
 
 /* ---- the ticket's own extra fields ---- */
 
-static const char sql_work_get[] =
-	"SELECT coalesce(group_id,0), coalesce(assignee_id,0), coalesce(parent_id,0), coalesce(merged_into,0), "
-	"(SELECT json_group_array(tag) FROM (SELECT tag FROM ticket_tags WHERE ticket_id = ?1 ORDER BY tag)) "
-	"FROM tickets WHERE id = ?1";
+#define WORK_COLS \
+	"coalesce(t.group_id,0), coalesce(t.assignee_id,0), coalesce(t.parent_id,0), coalesce(t.merged_into,0), " \
+	"(SELECT json_group_array(tag) FROM (SELECT tag FROM ticket_tags WHERE ticket_id = t.id ORDER BY tag)) "
+static const char sql_work_get[] = "SELECT " WORK_COLS "FROM tickets t WHERE t.id = ?1";
+/* ?1: a JSON array of numbers */
+static const char sql_work_each[] =
+	"SELECT " WORK_COLS ", t.id FROM tickets t WHERE t.id IN (SELECT value FROM json_each(?1))";
+
+static void read_work(struct arena *a, sqlite3_stmt *st, struct store_ticket_work *w)
+{
+	w->group_id = sqlite3_column_int64(st, 0);
+	w->assignee_id = sqlite3_column_int64(st, 1);
+	w->parent_id = sqlite3_column_int64(st, 2);
+	w->merged_into = sqlite3_column_int64(st, 3);
+	w->tags_json = store_col_str(a, st, 4);
+	if (!w->tags_json)
+		w->tags_json = "[]";
+}
+
+mado_status store_ticket_work_each(struct store *s, struct arena *a, const int64_t *ids, size_t n,
+                                   store_work_cb cb, void *ctx, struct mado_err *err)
+{
+	struct buf list;
+	buf_init(&list, 0);
+	mado_status r = buf_append_char(&list, '[');
+	for (size_t i = 0; i < n; i++) {
+		char num[24];
+		snprintf(num, sizeof num, "%s%lld", i ? "," : "", (long long)ids[i]);
+		r |= buf_append_str(&list, num);
+	}
+	r |= buf_append_char(&list, ']');
+	sqlite3_stmt *st = r ? NULL : store_stmt(s, sql_work_each, err);
+	if (!st) {
+		buf_free(&list);
+		return r ? mado_fail(err, MADO_ENOMEM, "out of memory") : MADO_EDB;
+	}
+	sqlite3_bind_text(st, 1, list.p, (int)list.len, SQLITE_TRANSIENT);
+	buf_free(&list);
+	STORE_EACH_ROW(s, st, err, {
+		struct store_ticket_work w;
+		read_work(a, st, &w);
+		r_ = cb(ctx, sqlite3_column_int64(st, 5), &w);
+	});
+}
 
 mado_status store_ticket_work_get(struct store *s, struct arena *a, int64_t id, struct store_ticket_work *w,
                                   struct mado_err *err)
@@ -249,15 +302,8 @@ mado_status store_ticket_work_get(struct store *s, struct arena *a, int64_t id, 
 	sqlite3_bind_int64(st, 1, id);
 	bool found;
 	mado_status r = store_step_row(s, st, &found, err);
-	if (r == MADO_OK && found) {
-		w->group_id = sqlite3_column_int64(st, 0);
-		w->assignee_id = sqlite3_column_int64(st, 1);
-		w->parent_id = sqlite3_column_int64(st, 2);
-		w->merged_into = sqlite3_column_int64(st, 3);
-		w->tags_json = store_col_str(a, st, 4);
-		if (!w->tags_json)
-			w->tags_json = "[]";
-	}
+	if (r == MADO_OK && found)
+		read_work(a, st, w);
 	sqlite3_reset(st);
 	if (r == MADO_OK && !found)
 		return mado_fail(err, MADO_ENOTFOUND, "no ticket #%lld", (long long)id);

@@ -11,6 +11,17 @@ static const char sql_list[] = "SELECT " TICKET_COLS "WHERE (?1 = 0 OR t.id < ?1
 static const char sql_list_status[] = "SELECT " TICKET_COLS "WHERE (?1 = 0 OR t.id < ?1) AND t.status = ?3 AND "
                                       VISIBLE " ORDER BY t.id DESC LIMIT ?2";
 
+const char *store_visible_sql(const struct store_viewer *v)
+{
+	if (v->all)
+		return "1";
+	if (v->agent_id > 0 && v->customer_id <= 0)
+		return VISIBLE_AGENT;
+	if (v->customer_id > 0 && v->agent_id <= 0)
+		return VISIBLE_CUSTOMER;
+	return VISIBLE;   /* neither (sees nothing) or both: the whole rule */
+}
+
 void store_bind_viewer(sqlite3_stmt *st, const struct store_viewer *v)
 {
 	sqlite3_bind_int(st, 10, v->all);
