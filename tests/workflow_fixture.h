@@ -97,10 +97,9 @@ static inline int64_t fx_mail_at(struct fx *f, const char *from, const char *sub
 	                 from, subject, (int)getpid(), ++f->mails, body);
 	struct intake_result r;
 	struct mado_err e;
-	fx_begin(f);
-	if (intake_message(&f->in, raw, (size_t)n, NULL, "ingest", now, &r, &e) || intake_sync_blobs(&f->in, &e))
+	if (intake_batch_begin(&f->in, &e) || intake_message(&f->in, raw, (size_t)n, NULL, "ingest", now, &r, &e) ||
+	    intake_batch_commit(&f->in, &e))
 		fx_die("intake", &e);
-	fx_commit(f);
 	return r.ticket_id;
 }
 
