@@ -8,7 +8,7 @@
 #   make lint       banned functions and compiler-checked hygiene
 #   make deps       install the Debian packages (idempotent)
 
-PKGS     := gmime-3.0 sqlite3 libsodium gumbo jansson libmicrohttpd libpcre2-8
+PKGS     := gmime-3.0 sqlite3 libsodium gumbo jansson libmicrohttpd libpcre2-8 libcurl
 CC       ?= cc
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)

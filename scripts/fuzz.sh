@@ -3,7 +3,7 @@
 # Usage: scripts/fuzz.sh SECONDS target...
 set -eu
 secs=$1; shift
-PKGS="gmime-3.0 sqlite3 libsodium gumbo jansson libmicrohttpd libpcre2-8"
+PKGS="gmime-3.0 sqlite3 libsodium gumbo jansson libmicrohttpd libpcre2-8 libcurl"
 CFLAGS="-std=gnu11 -g -O1 -D_GNU_SOURCE -Isrc $(pkg-config --cflags $PKGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 mkdir -p build-fuzz
 srcs=$(find src -name '*.c' ! -name main.c | sort)

@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "config", cmd_config, "print every setting with its default: config --defaults" },
 	{ "serve", cmd_serve, "serve the JSON API and drain the intake spool (--listen ADDR:PORT)" },
 	{ "user", cmd_user, "create agents and API tokens: user add EMAIL | user token EMAIL" },
+	{ "webhooks", cmd_webhooks, "deliver the webhooks triggers queued: webhooks send" },
 	{ "run", cmd_run, "set up a demo workspace if none exists and show what came in" },
 };
 
