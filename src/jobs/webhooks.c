@@ -80,14 +80,8 @@ struct due {
 static mado_status collect(void *vctx, const struct store_webhook *w)
 {
 	struct due *d = vctx;
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-		struct store_webhook *nv = realloc(d->v, cap * sizeof *nv);
-		if (!nv)
-			return MADO_ENOMEM;
-		d->v = nv;
-		d->cap = cap;
-	}
+	if (array_reserve_one((void **)&d->v, &d->cap, d->n, sizeof *d->v))
+		return MADO_ENOMEM;
 	d->v[d->n++] = *w;
 	return MADO_OK;
 }
