@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "serve", cmd_serve, "serve the JSON API and drain the intake spool (--listen ADDR:PORT)" },
 	{ "user", cmd_user, "create agents and API tokens: user add EMAIL | user token EMAIL" },
 	{ "outbox", cmd_outbox, "deliver queued mail now (for cron): outbox run | outbox list" },
+	{ "webhooks", cmd_webhooks, "deliver the webhooks triggers queued: webhooks send" },
 	{ "run", cmd_run, "set up a demo workspace if none exists and show what came in" },
 };
 

@@ -81,14 +81,8 @@ static mado_status add_cand(void *vctx, const struct store_route_agent *ag)
 		c->full++;
 		return MADO_OK;
 	}
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct cand *nv = realloc(c->v, cap * sizeof *nv);
-		if (!nv)
-			return MADO_ENOMEM;
-		c->v = nv;
-		c->cap = cap;
-	}
+	if (array_reserve_one((void **)&c->v, &c->cap, c->n, sizeof *c->v))
+		return MADO_ENOMEM;
 	c->v[c->n++] = (struct cand){ ag->id, ag->load, ag->open_count, ag->capacity, skill_score(ag->skills_json, c->t),
 		                          ag->senior };
 	return MADO_OK;
@@ -318,14 +312,8 @@ struct ids {
 static mado_status collect_id(void *vctx, int64_t id)
 {
 	struct ids *x = vctx;
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 16;
-		int64_t *nv = realloc(x->v, cap * sizeof *nv);
-		if (!nv)
-			return MADO_ENOMEM;
-		x->v = nv;
-		x->cap = cap;
-	}
+	if (array_reserve_one((void **)&x->v, &x->cap, x->n, sizeof *x->v))
+		return MADO_ENOMEM;
 	x->v[x->n++] = id;
 	return MADO_OK;
 }

@@ -15,6 +15,7 @@
  * stay quiet), webhooks to webhook_queue, notifications to notifications.
  */
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,8 +279,13 @@ static mado_status act_mail(struct fire *f, const struct rule_action *a)
 		thread_token_format(o->subject_token, t->id, &subj);
 	}
 	char msgid[200], mid_h[210], date[64];
-	snprintf(msgid, sizeof msgid, "rule-%lld.%lld.%lld@%s", (long long)f->r->id, (long long)t->id,
-	         (long long)f->env->now, o->msgid_domain && *o->msgid_domain ? o->msgid_domain : "mado.localhost");
+	/* random part: the same rule may mail the same ticket twice in a second */
+	unsigned char rnd[8];
+	char rhex[17];
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2hex(rhex, sizeof rhex, rnd, sizeof rnd);
+	snprintf(msgid, sizeof msgid, "rule-%lld.%lld.%s@%s", (long long)f->r->id, (long long)t->id, rhex,
+	         o->msgid_domain && *o->msgid_domain ? o->msgid_domain : "mado.localhost");
 	snprintf(mid_h, sizeof mid_h, "<%s>", msgid);
 	struct tm tm;
 	gmtime_r(&f->env->now, &tm);

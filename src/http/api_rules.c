@@ -570,12 +570,10 @@ static mado_status import_all(struct http_req *req, json_t *j, size_t *nrules, s
 		    (escn && (store_group_by_name(req->store, escn, &esc, err) != MADO_OK || !esc)))
 			return mado_fail(err, MADO_EINVAL, "groups[%zu]: no group named \"%.100s\" here", i,
 			                 escn && id ? escn : name ? name : "");
-		json_t *body = json_pack("{s:O?, s:I}", "strategy", json_object_get(v, "strategy"), "escalation_group_id",
-		                         (json_int_t)esc);
-		if (!esc)
-			json_object_set_new(body, "escalation_group_id", json_null());
-		if (!json_object_get(body, "strategy"))
-			json_object_del(body, "strategy");
+		json_t *body = json_object(), *strategy = json_object_get(v, "strategy");
+		if (strategy)
+			json_object_set(body, "strategy", strategy);
+		json_object_set_new(body, "escalation_group_id", esc ? json_integer(esc) : json_null());
 		st = set_group_routing(req, id, body, err);
 		json_decref(body);
 		if (st)

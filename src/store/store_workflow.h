@@ -107,6 +107,18 @@ mado_status store_agent_open_tickets(struct store *s, int64_t agent_id, store_id
 
 mado_status store_webhook_add(struct store *s, int64_t ticket, int64_t rule_id, const char *url,
                               const char *body_json, time_t now, struct mado_err *err);
+/* Queued webhooks due at now, oldest first, at most limit. */
+struct store_webhook {
+	int64_t id, ticket_id, attempts;
+	const char *url, *body_json;
+};
+typedef mado_status (*store_webhook_cb)(void *ctx, const struct store_webhook *w);
+mado_status store_webhook_due(struct store *s, struct arena *a, time_t now, int64_t limit, store_webhook_cb cb,
+                              void *ctx, struct mado_err *err);
+/* Record one delivery attempt: status "sent", "queued" (retry at
+ * next_attempt_at) or "failed" (given up); error "" when sent. */
+mado_status store_webhook_attempt(struct store *s, int64_t id, const char *status, const char *error,
+                                  time_t next_attempt_at, time_t now, struct mado_err *err);
 mado_status store_notification_add(struct store *s, int64_t agent_id, int64_t ticket, const char *body, time_t now,
                                    struct mado_err *err);
 

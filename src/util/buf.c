@@ -223,3 +223,16 @@ mado_status buf_append_utf8(struct buf *b, unsigned long cp)
 	}
 	return buf_append(b, u, n);
 }
+
+mado_status array_reserve_one(void **v, size_t *cap, size_t n, size_t elem)
+{
+	if (n < *cap)
+		return MADO_OK;
+	size_t ncap = *cap ? *cap * 2 : 16;
+	void *nv = realloc(*v, ncap * elem);
+	if (!nv)
+		return MADO_ENOMEM;
+	*v = nv;
+	*cap = ncap;
+	return MADO_OK;
+}

@@ -52,6 +52,11 @@ mado_status buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 /* Hand the bytes to the caller (who frees them with free()); b is reset. */
 char *buf_steal(struct buf *b);
 
+/* Make room for one more element in a growable array *v of *cap elements
+ * of size elem holding n: doubles (from 16) when full. MADO_ENOMEM leaves
+ * *v as it was. */
+mado_status array_reserve_one(void **v, size_t *cap, size_t n, size_t elem);
+
 /* strdup/strndup that never return NULL for a non-NULL input unless OOM. */
 char *xstrndup(const char *p, size_t len);
 

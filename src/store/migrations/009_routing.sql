@@ -50,11 +50,12 @@ CREATE TABLE webhook_queue (
   body_json    TEXT NOT NULL,
   status       TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued','sent','failed')),
   attempts     INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
   last_error   TEXT NOT NULL DEFAULT '',
   created_at   INTEGER NOT NULL,
   sent_at      INTEGER
 );
-CREATE INDEX webhook_queue_status ON webhook_queue(status, id);
+CREATE INDEX webhook_queue_due ON webhook_queue(status, next_attempt_at, id);
 
 -- Notifications for agents (from triggers), read by the agent UI.
 CREATE TABLE notifications (

@@ -394,3 +394,44 @@ mado_status store_notification_add(struct store *s, int64_t agent_id, int64_t ti
 	sqlite3_bind_int64(st, 4, (int64_t)now);
 	return store_step_done(s, st, err);
 }
+
+static const char sql_webhook_due[] =
+	"SELECT id, coalesce(ticket_id, 0), attempts, url, body_json FROM webhook_queue "
+	"WHERE status = 'queued' AND next_attempt_at <= ?1 ORDER BY id LIMIT ?2";
+static const char sql_webhook_attempt[] =
+	"UPDATE webhook_queue SET status = ?2, last_error = ?3, next_attempt_at = ?4, attempts = attempts + 1, "
+	"sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END WHERE id = ?1";
+
+mado_status store_webhook_due(struct store *s, struct arena *a, time_t now, int64_t limit, store_webhook_cb cb,
+                              void *ctx, struct mado_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_webhook_due, err);
+	if (!st)
+		return MADO_EDB;
+	sqlite3_bind_int64(st, 1, (int64_t)now);
+	sqlite3_bind_int64(st, 2, limit);
+	STORE_EACH_ROW(s, st, err, {
+		struct store_webhook w = {
+			.id = sqlite3_column_int64(st, 0),
+			.ticket_id = sqlite3_column_int64(st, 1),
+			.attempts = sqlite3_column_int64(st, 2),
+			.url = store_col_str(a, st, 3),
+			.body_json = store_col_str(a, st, 4),
+		};
+		r_ = cb(ctx, &w);
+	});
+}
+
+mado_status store_webhook_attempt(struct store *s, int64_t id, const char *status, const char *error,
+                                  time_t next_attempt_at, time_t now, struct mado_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_webhook_attempt, err);
+	if (!st)
+		return MADO_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_text(st, 2, status);
+	store_bind_text(st, 3, error);
+	sqlite3_bind_int64(st, 4, (int64_t)next_attempt_at);
+	sqlite3_bind_int64(st, 5, (int64_t)now);
+	return step_changed(s, st, "webhook", err);
+}
