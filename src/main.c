@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "serve", cmd_serve, "serve the JSON API and drain the intake spool (--listen ADDR:PORT)" },
 	{ "user", cmd_user, "create agents and API tokens: user add EMAIL | user token EMAIL" },
 	{ "run", cmd_run, "set up a demo workspace if none exists and show what came in" },
+	{ "automations", cmd_automations, "fire what is due (SLA warnings, breaches, escalations, reminders): automations run" },
 };
 
 static void usage(FILE *out)

@@ -29,6 +29,7 @@
 #include "mail/thread.h"
 #include "store/blob.h"
 #include "util/fsio.h"
+#include "core/sla.h"
 #include "util/clock.h"
 
 double intake_monotonic(void)
@@ -448,7 +449,7 @@ static mado_status new_ticket(struct intake_ctx *ctx, const struct mail_msg *m,
 	if (from && (st = store_participant_add(s, *ticket, lower_dup(m->arena, from->email), from->name,
 	                                        "requester", err)))
 		return st;
-	return MADO_OK;
+	return sla_ticket_event(s, *ticket, SLA_EV_CREATED, now, err);
 }
 
 mado_status intake_message(struct intake_ctx *ctx, const char *raw, size_t len,
@@ -578,6 +579,10 @@ mado_status intake_message(struct intake_ctx *ctx, const char *raw, size_t len,
 				goto out;
 		}
 		if (!res->new_ticket && (st = store_ticket_touch(ctx->store, ticket, now, err)))
+			goto out;
+		/* the customer wrote again: the next-response clock starts */
+		if (!res->new_ticket && !machine && *sender &&
+		    (st = sla_ticket_event(ctx->store, ticket, SLA_EV_CUSTOMER_REPLY, now, err)))
 			goto out;
 	}
 	if ((st = note_bounce(ctx, ticket, row, &hy, now, err)))

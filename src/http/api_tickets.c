@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/sla.h"
 #include "core/view.h"
 #include "http/api.h"
 #include "store/store_tickets.h"
@@ -68,6 +69,7 @@ static const char *one_of(const char *v, const char *const *list, size_t n)
 static const char *const filter_names[] = {
 	"status", "priority", "type", "group", "assignee", "customer", "organization", "tag", "channel",
 	"created_after", "created_before", "updated_after", "updated_before", "sort", "limit",
+	"sla_due_before", "sla_breached",
 };
 
 bool api_ticket_filter_known(const char *name)
@@ -201,10 +203,13 @@ bool api_ticket_filter_parse(struct http_req *req, api_param_fn get, void *ctx, 
 			return false;
 		}
 	}
-	static const char *const tnames[] = { "created_after", "created_before", "updated_after", "updated_before" };
-	bool *has[] = { &f->has_created_after, &f->has_created_before, &f->has_updated_after, &f->has_updated_before };
-	int64_t *val[] = { &f->created_after, &f->created_before, &f->updated_after, &f->updated_before };
-	for (size_t i = 0; i < 4; i++) {
+	static const char *const tnames[] = { "created_after", "created_before", "updated_after", "updated_before",
+	                                      "sla_due_before" };
+	bool *has[] = { &f->has_created_after, &f->has_created_before, &f->has_updated_after, &f->has_updated_before,
+	                &f->has_sla_due_before };
+	int64_t *val[] = { &f->created_after, &f->created_before, &f->updated_after, &f->updated_before,
+	                   &f->sla_due_before };
+	for (size_t i = 0; i < 5; i++) {
 		if (!(v = get(ctx, tnames[i])))
 			continue;
 		if (!clock_parse(v, val[i])) {
@@ -212,6 +217,14 @@ bool api_ticket_filter_parse(struct http_req *req, api_param_fn get, void *ctx, 
 			return false;
 		}
 		*has[i] = true;
+	}
+	if ((v = get(ctx, "sla_breached"))) {
+		if (strcmp(v, "0") && strcmp(v, "1")) {
+			*msg = "sla_breached must be 1 (breached) or 0 (not breached)";
+			return false;
+		}
+		f->has_sla_breached = true;
+		f->sla_breached = *v == '1';
 	}
 	if ((v = get(ctx, "sort"))) {
 		const char *s = ONE_OF(v, sort_specs);
@@ -286,6 +299,12 @@ static json_t *ticket_summary(struct http_req *req, const struct store_ticket *t
 	}
 	json_object_set_new(j, "group_id", w.group_id ? json_integer(w.group_id) : json_null());
 	json_object_set_new(j, "assignee_id", w.assignee_id ? json_integer(w.assignee_id) : json_null());
+	json_t *sla;
+	if ((*st = sla_view(req->store, req->arena, t->id, mado_now(), &sla, err))) {
+		json_decref(j);
+		return NULL;
+	}
+	json_object_set_new(j, "sla", sla);
 	json_object_set_new(j, "parent_id", w.parent_id ? json_integer(w.parent_id) : json_null());
 	json_object_set_new(j, "merged_into", w.merged_into ? json_integer(w.merged_into) : json_null());
 	json_t *tags = json_loads(w.tags_json, 0, NULL);
