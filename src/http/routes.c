@@ -47,6 +47,22 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/groups", api_group_create, ROLE_ADMIN, 4 * KB, 0 },
 	{ "POST", "/api/v1/groups/:id/members", api_group_member_add, ROLE_ADMIN, 4 * KB, 0 },
 	{ "POST", "/api/v1/tokens", api_token_create, ROLE_LIGHT_AGENT, 4 * KB, 0 },
+	/* SLA: calendars, policies, automations (docs/api/sla.md) */
+	{ "GET", "/api/v1/admin/calendars", api_calendar_list, ROLE_ADMIN, 0, 0 },
+	{ "POST", "/api/v1/admin/calendars", api_calendar_create, ROLE_ADMIN, 256 * KB, 0 },
+	{ "PATCH", "/api/v1/admin/calendars/:id", api_calendar_update, ROLE_ADMIN, 256 * KB, 0 },
+	{ "DELETE", "/api/v1/admin/calendars/:id", api_calendar_delete, ROLE_ADMIN, 0, 0 },
+	{ "GET", "/api/v1/admin/sla-policies", api_sla_policy_list, ROLE_ADMIN, 0, 0 },
+	{ "POST", "/api/v1/admin/sla-policies", api_sla_policy_create, ROLE_ADMIN, 16 * KB, 0 },
+	{ "PATCH", "/api/v1/admin/sla-policies/:id", api_sla_policy_update, ROLE_ADMIN, 16 * KB, 0 },
+	{ "DELETE", "/api/v1/admin/sla-policies/:id", api_sla_policy_delete, ROLE_ADMIN, 0, 0 },
+	{ "GET", "/api/v1/admin/automations", api_automation_list, ROLE_ADMIN, 0, 0 },
+	{ "POST", "/api/v1/admin/automations", api_automation_create, ROLE_ADMIN, 128 * KB, 0 },
+	{ "PATCH", "/api/v1/admin/automations/:id", api_automation_update, ROLE_ADMIN, 128 * KB, 0 },
+	{ "DELETE", "/api/v1/admin/automations/:id", api_automation_delete, ROLE_ADMIN, 0, 0 },
+	{ "GET", "/api/v1/admin/sla/dry-run", api_sla_dry_run, ROLE_ADMIN, 0, 0 },
+	{ "GET", "/api/v1/admin/workflow/sla", api_sla_config_export, ROLE_ADMIN, 0, 0 },
+	{ "POST", "/api/v1/admin/workflow/sla", api_sla_config_import, ROLE_ADMIN, 1024 * KB, 0 },
 };
 
 const size_t http_nroutes = sizeof http_routes / sizeof http_routes[0];
