@@ -96,6 +96,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@./bench/run.sh $(BUILD)
 	@if [ -x bench/api_wrk.sh ]; then ./bench/api_wrk.sh $(BUILD); fi
+	@if [ -x bench/sla.sh ]; then ./bench/sla.sh $(BUILD); fi
 
 FUZZ_SECONDS ?= 60
 fuzz: deps
