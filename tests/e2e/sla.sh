@@ -122,4 +122,31 @@ is "$(code -b "$TMPROOT/adm.jar" -H "X-CSRF-Token: $ADM" -H "$J" -d @"$TMPROOT/b
 	"a bad import is refused"
 is "$(sql "$W" "SELECT count(*) FROM calendars")" 1 "…and changes nothing (one transaction)"
 is "$(a -X DELETE "$BASE/api/v1/admin/automations/$ESC" | jq -r .deleted)" "$ESC" "automation deleted"
+
+# ---- replies and pauses through the API; the scheduler inside mado serve ----
+r=$(a -d "{\"name\":\"remind after an hour\",\"kind\":\"remind_pending\",\"after_seconds\":3600,\"calendar_id\":$CAL}" \
+	"$BASE/api/v1/admin/automations")
+REM=$(printf "%s" "$r" | jq -r .id)
+mail 'Hanako <hanako@example.co.jp>' '請求書の再発行' 'sla2@example.co.jp' | mado -w "$W" ingest
+i=0; while [ "$(ntickets "$W")" -lt 2 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+T2=$(sql "$W" "SELECT ticket_id FROM messages WHERE message_id='sla2@example.co.jp'")
+a -d '{"body":"確認いたします。"}' "$BASE/api/v1/tickets/$T2/replies" >/dev/null
+r=$(a "$BASE/api/v1/tickets/$T2")
+is "$(printf "%s" "$r" | jq -r '.sla.first_response.met_at + " " + (.sla.first_response.breached|tostring)')" "2026-09-18T08:30:00Z false" \
+	"an agent reply meets the first response"
+r=$(a -X PATCH -d '{"status":"pending"}' "$BASE/api/v1/tickets/$T2")
+r=$(a "$BASE/api/v1/tickets/$T2")
+is "$(printf "%s" "$r" | jq -r '.sla.paused')" true "pending pauses the SLA"
+is "$(sql "$W" "SELECT due_at FROM timers WHERE ticket_id=$T2 AND kind='automation:$REM'")" "$(date -d 2026-09-24T09:30:00+09:00 +%s)" \
+	"the reminder waits one business hour: 30 min on Friday, 30 on Thursday (24 Sep 09:30 JST)"
+stop_server
+export MADO_CLOCK=2026-09-24T09:30:00+09:00
+start_server "$W"
+unset MADO_CLOCK
+i=0; while [ "$(sql "$W" "SELECT count(*) FROM outbox WHERE ticket_id=$T2")" -lt 2 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+is "$(sql "$W" "SELECT count(*) FROM outbox WHERE ticket_id=$T2")" 2 "the scheduler in mado serve queued the reminder"
+ok "$(sql "$W" "SELECT headers_json FROM outbox WHERE ticket_id=$T2 ORDER BY id DESC LIMIT 1" | grep -q '"Auto-Submitted","auto-generated"'; echo $?)" \
+	"…marked Auto-Submitted: auto-generated"
+sleep 1.2
+is "$(sql "$W" "SELECT count(*) FROM outbox WHERE ticket_id=$T2")" 2 "…once, however many sweeps run"
 done_testing
