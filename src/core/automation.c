@@ -24,6 +24,7 @@ struct sync_ctx {
 	struct arena *a;
 	int64_t ticket, now;
 	const char *status;
+	bool restart;
 	struct mado_err *err;
 };
 
@@ -44,13 +45,15 @@ static mado_status sync_one(void *v, const struct store_automation *au)
 		if (st || (st = calendar_add(cal, c->now, au->after_seconds, &due, c->err)))
 			return st;
 	}
+	if (remind && c->restart)
+		return store_timer_set(c->s, c->ticket, kind, due, c->err);
 	return store_timer_set_if_absent(c->s, c->ticket, kind, due, c->err);
 }
 
 mado_status automation_ticket_sync(struct store *s, struct arena *a, int64_t ticket, const char *status, int64_t now,
-                                   struct mado_err *err)
+                                   bool restart, struct mado_err *err)
 {
-	struct sync_ctx c = { s, a, ticket, now, status, err };
+	struct sync_ctx c = { s, a, ticket, now, status, restart, err };
 	return store_automation_list(s, a, true, sync_one, &c, err);
 }
 

@@ -14,6 +14,7 @@
 #ifndef MADO_CORE_AUTOMATION_H
 #define MADO_CORE_AUTOMATION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "mail/thread.h"
@@ -28,9 +29,10 @@ struct automation_env {
 
 /* Set or clear the ticket's automation timers for its current status.
  * A timer already set stays (being touched while pending does not
- * postpone the reminder). */
+ * postpone the reminder) unless restart: the customer wrote, so the wait
+ * for their answer starts again. */
 mado_status automation_ticket_sync(struct store *s, struct arena *a, int64_t ticket, const char *status, int64_t now,
-                                   struct mado_err *err);
+                                   bool restart, struct mado_err *err);
 
 /* The scheduler's entry points. *fired counts actions taken. */
 mado_status automation_fire_timer(const struct automation_env *env, struct store *s, struct arena *a, int64_t ticket,

@@ -204,7 +204,7 @@ mado_status sla_ticket_event(struct store *s, int64_t ticket, enum sla_event ev,
 	    (st = store_sla_ticket_save(s, &t, next_min, err)))
 		goto out;
 automations:
-	st = automation_ticket_sync(s, a, ticket, t.status, now, err);
+	st = automation_ticket_sync(s, a, ticket, t.status, now, ev == SLA_EV_CUSTOMER_REPLY, err);
 out:
 	arena_free(a);
 	return st;

@@ -287,6 +287,12 @@ int main(void)
 	set_status(t2, "pending", at("2026-09-28T11:00:00+09:00"));
 	int64_t remind_due = timer_at(t2, "automation:2");
 	is_int(remind_due, at("2026-09-30T11:00:00+09:00"), "reminder due two business days later");
+	set_status(t2, "pending", at("2026-09-29T11:00:00+09:00"));
+	is_int(timer_at(t2, "automation:2"), remind_due, "touching a pending ticket does not postpone the reminder");
+	event(t2, SLA_EV_CUSTOMER_REPLY, at("2026-09-29T12:00:00+09:00"));
+	remind_due = timer_at(t2, "automation:2");
+	is_int(remind_due, at("2026-10-02T12:00:00+09:00"),
+	       "the customer wrote: the wait starts again (over the calendar's own holiday, 1 Oct)");
 	int outbox_before = count("outbox");
 	ss = sweep(&env, remind_due);
 	is_int(count("outbox") - outbox_before, 1, "the reminder queued into the outbox");
