@@ -149,4 +149,14 @@ ok "$(sql "$W" "SELECT headers_json FROM outbox WHERE ticket_id=$T2 ORDER BY id 
 	"…marked Auto-Submitted: auto-generated"
 sleep 1.2
 is "$(sql "$W" "SELECT count(*) FROM outbox WHERE ticket_id=$T2")" 2 "…once, however many sweeps run"
+
+# ---- the clock from the workspace setting ----
+W2=$(new_ws clocked)
+echo "clock.override = 2027-03-19T17:30:00+09:00" >> "$W2/mado.conf"
+mail 'Jiro <jiro@example.co.jp>' 'テスト' 'clk@example.co.jp' | mado -w "$W2" ingest
+is "$(sql "$W2" "SELECT created_at FROM tickets")" "$(date -d 2027-03-19T17:30:00+09:00 +%s)" "clock.override stamps the ticket"
+echo "clock.override = soon" >> "$W2/mado.conf"
+mado -w "$W2" automations run >/dev/null 2>"$TMPROOT/clk.err"
+is "$?" 78 "a bad clock.override stops the command"
+ok "$(grep -q "clock: 'soon'" "$TMPROOT/clk.err"; echo $?)" "…saying what to fix"
 done_testing
