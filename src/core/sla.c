@@ -167,45 +167,67 @@ static mado_status write_timers(struct store *s, const struct store_sla_ticket *
 	return st;
 }
 
+/* The SLA part of sla_ticket_event() for the ticket state t (read). */
+static mado_status update_sla(struct store *s, struct arena *a, struct store_sla_ticket *t, enum sla_event ev,
+                              int64_t now, struct mado_err *err)
+{
+	struct store_sla_policy p;
+	struct calendar *cal = arena_alloc(a, sizeof *cal);
+	bool matched;
+	int64_t next_min;
+	mado_status st = cal ? sla_policy_match(s, a, t, &p, &matched, err) : MADO_ENOMEM;
+	if (st || (!matched && !t->policy_id))
+		return st;   /* no SLA then or now: nothing to keep */
+	if ((st = sla_calendar_load(s, a, p.calendar_id, cal, err)))
+		return st;
+	if (!matched) {
+		memset(&p, 0, sizeof p);
+		t->first_response_due = t->next_response_due = t->resolution_due = 0;
+		t->policy_id = 0;
+	} else if ((ev == SLA_EV_CREATED || p.id != t->policy_id) && (st = rebase(t, &p, cal, err))) {
+		return st;
+	}
+	if (ev == SLA_EV_AGENT_REPLY) {
+		if (!t->first_responded_at)
+			t->first_responded_at = now;
+		t->next_response_due = 0;
+	} else if (ev == SLA_EV_CUSTOMER_REPLY && t->first_responded_at && p.next_response &&
+	           (st = calendar_add(cal, t->paused_at ? t->paused_at : now, p.next_response, &t->next_response_due,
+	                              err))) {
+		return st;
+	}
+	if ((st = pause_or_resume(t, cal, now, err)) || (st = write_timers(s, t, &p, &next_min, err)))
+		return st;
+	return store_sla_ticket_save(s, t, next_min, err);
+}
+
+/* A configuration problem (a calendar without hours, a zone gone from
+ * the system) must not lose mail or block the ticket: the ticket keeps
+ * its previous SLA state and says why in its history. Other failures
+ * (database, memory) pass through. */
+static mado_status note_config_problem(struct store *s, int64_t ticket, int64_t now, mado_status st,
+                                       struct mado_err *err)
+{
+	if (st != MADO_EINVAL && st != MADO_ELIMIT)
+		return st;
+	char msg[600];
+	snprintf(msg, sizeof msg, "SLA not applied: %s", err ? err->msg : "bad configuration");
+	return store_event_add(s, ticket, "system", "note", "sla", NULL, msg, (time_t)now, err);
+}
+
 mado_status sla_ticket_event(struct store *s, int64_t ticket, enum sla_event ev, int64_t now, struct mado_err *err)
 {
 	struct arena *a = arena_new();
 	if (!a)
 		return mado_fail(err, MADO_ENOMEM, "out of memory");
 	struct store_sla_ticket t;
-	struct store_sla_policy p;
-	struct calendar *cal = arena_alloc(a, sizeof *cal);
-	bool matched;
-	int64_t next_min;
-	mado_status st = cal ? store_sla_ticket_get(s, a, ticket, &t, err) : MADO_ENOMEM;
-	if (st || (st = sla_policy_match(s, a, &t, &p, &matched, err)))
-		goto out;
-	if (!matched && !t.policy_id)
-		goto automations;   /* no SLA then or now: nothing to keep */
-	if ((st = sla_calendar_load(s, a, p.calendar_id, cal, err)))
-		goto out;
-	if (!matched) {
-		memset(&p, 0, sizeof p);
-		t.first_response_due = t.next_response_due = t.resolution_due = 0;
-		t.policy_id = 0;
-	} else if (ev == SLA_EV_CREATED || p.id != t.policy_id) {
-		if ((st = rebase(&t, &p, cal, err)))
-			goto out;
-	}
-	if (ev == SLA_EV_AGENT_REPLY) {
-		if (!t.first_responded_at)
-			t.first_responded_at = now;
-		t.next_response_due = 0;
-	} else if (ev == SLA_EV_CUSTOMER_REPLY && t.first_responded_at && p.next_response &&
-	           (st = calendar_add(cal, t.paused_at ? t.paused_at : now, p.next_response, &t.next_response_due, err))) {
-		goto out;
-	}
-	if ((st = pause_or_resume(&t, cal, now, err)) || (st = write_timers(s, &t, &p, &next_min, err)) ||
-	    (st = store_sla_ticket_save(s, &t, next_min, err)))
-		goto out;
-automations:
-	st = automation_ticket_sync(s, a, ticket, t.status, now, ev == SLA_EV_CUSTOMER_REPLY, err);
-out:
+	mado_status st = store_sla_ticket_get(s, a, ticket, &t, err);
+	if (!st)
+		st = note_config_problem(s, ticket, now, update_sla(s, a, &t, ev, now, err), err);
+	if (!st)
+		st = note_config_problem(
+			s, ticket, now, automation_ticket_sync(s, a, ticket, t.status, now, ev == SLA_EV_CUSTOMER_REPLY, err),
+			err);
 	arena_free(a);
 	return st;
 }

@@ -224,6 +224,11 @@ static const char *calendar_check(struct http_req *req, void *obj)
 		return "name is required";
 	if (calendar_set_zone(cal, c->time_zone, &err) || calendar_parse_hours(cal, c->hours, &err))
 		return arena_strdup(req->arena, err.msg);
+	int open_days = 0;
+	for (int d = 0; d < 7; d++)
+		open_days += cal->week[d].n > 0;
+	if (!open_days)
+		return "hours: a calendar must be open at least once a week";
 	json_t *hs = json_loads(c->holidays_json, 0, NULL);
 	const char *msg = NULL;
 	for (size_t i = 0; !msg && i < json_array_size(hs); i++) {

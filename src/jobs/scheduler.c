@@ -51,6 +51,36 @@ static mado_status fire(const struct automation_env *env, struct store *s, struc
 	return MADO_OK;   /* a kind this version does not know: dropped */
 }
 
+/* Fire one timer inside its own savepoint. An action that cannot be done
+ * for a reason that will not go away (bad configuration, a row gone) is
+ * undone, its timer dropped and the reason noted on the ticket, so that
+ * one bad timer never blocks the ones behind it; database and memory
+ * errors end the batch (rolled back, retried by the next sweep). */
+static mado_status fire_one(const struct automation_env *env, struct store *s, struct arena *a,
+                            const struct store_timer *t, int64_t now, int *fired, struct mado_err *err)
+{
+	int n = 0;
+	mado_status st = store_savepoint(s, err);
+	if (st)
+		return st;
+	st = fire(env, s, a, t, now, &n, err);
+	if (st == MADO_EINVAL || st == MADO_ELIMIT || st == MADO_ENOTFOUND) {
+		store_rollback_to(s);
+		char msg[700];
+		snprintf(msg, sizeof msg, "%s dropped: %s", t->kind, err ? err->msg : "");
+		if ((st = store_timer_delete(s, t->ticket_id, t->kind, err)) ||
+		    (st = store_event_add(s, t->ticket_id, "system", "note", "scheduler", NULL, msg, (time_t)now, err)))
+			return st;
+		return MADO_OK;
+	}
+	if (st) {
+		store_rollback_to(s);
+		return st;
+	}
+	*fired += n;
+	return store_release(s, err);
+}
+
 static mado_status sweep_batch(struct store *s, const struct automation_env *env, int64_t now, size_t batch,
                                struct sweep_stats *out, size_t *taken, struct mado_err *err)
 {
@@ -66,7 +96,7 @@ static mado_status sweep_batch(struct store *s, const struct automation_env *env
 		st = store_timers_due(s, a, now, (int64_t)batch, collect, &l, err);
 	int fired = 0;
 	for (size_t i = 0; !st && i < l.n; i++)
-		st = fire(env, s, a, &l.v[i], now, &fired, err);
+		st = fire_one(env, s, a, &l.v[i], now, &fired, err);
 	if (!st)
 		st = store_commit(s, err);
 	if (st)

@@ -36,6 +36,8 @@ is "$(code -b "$TMPROOT/adm.jar" -H "X-CSRF-Token: $ADM" -H "$J" -d '{"name":"ba
 	"unknown time zone refused"
 r=$(a -d '{"name":"bad","hours":"mon 18:00-09:00"}' "$BASE/api/v1/admin/calendars")
 ok "$(printf "%s" "$r" | grep -q 'ends before it starts'; echo $?)" "bad hours refused with the reason"
+r=$(a -d '{"name":"bad","hours":""}' "$BASE/api/v1/admin/calendars")
+ok "$(printf "%s" "$r" | grep -q 'open at least once a week'; echo $?)" "a calendar never open is refused"
 r=$(a -d '{"name":"bad","colour":"red"}' "$BASE/api/v1/admin/calendars")
 ok "$(printf "%s" "$r" | grep -q unknown_field; echo $?)" "unknown field refused"
 is "$(sql "$W" "SELECT count(*) FROM calendars")" 0 "nothing stored by refused requests"

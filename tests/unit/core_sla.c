@@ -327,6 +327,27 @@ int main(void)
 	ok(events_of(t1, "field", "closed") == 1, "…with an event by the automation");
 	(void)au_close;
 
+	/* -- a broken configuration loses no mail and blocks nothing -- */
+	store_begin(s, &err);
+	c.id = cal;
+	c.hours = "";   /* no open hours: no due time can be computed */
+	c.holidays_json = "[]";
+	store_calendar_update(s, &c, &err);
+	int64_t t3;
+	tn.now = at("2026-10-05T10:00:00+09:00");
+	store_ticket_insert(s, &tn, &t3, &err);
+	ok(sla_ticket_event(s, t3, SLA_EV_CREATED, tn.now, &err) == MADO_OK, "a calendar without hours: the ticket is still created");
+	store_commit(s, &err);
+	ok(state(t3).first_response_due == 0 && events_of(t3, "note", "no business hours") == 1,
+	   "…without due times, and its history says why");
+	store_begin(s, &err);
+	store_timer_set(s, t2, "automation:999", tn.now - 10, &err);   /* an automation deleted meanwhile */
+	store_timer_set(s, t2, "sla_breach:resolution", tn.now - 5, &err);
+	store_commit(s, &err);
+	set_status(t2, "open", tn.now - 1);   /* resumes: needs the broken calendar */
+	ss = sweep(&env, tn.now);
+	ok(ss.timers >= 1 && timer_at(t2, "automation:999") == 0, "stale timers are taken and the sweep goes on");
+
 	store_close(s);
 	arena_free(A);
 	char cmd[300];
