@@ -327,13 +327,16 @@ mado_status sla_view(struct store *s, struct arena *a, int64_t ticket, int64_t n
 	                      (json_int_t)t.paused_seconds, "breached", *t.breached != 0);
 	for (int k = 0; k < SLA_NTARGETS; k++) {
 		int64_t due = *due_of(&t, k);
-		int64_t met = k == SLA_FIRST_RESPONSE ? t.first_responded_at : 0;
+		/* resolution is met while the ticket is resolved or closed (it
+		 * runs again if reopened) */
+		bool done = !strcmp(t.status, "resolved") || !strcmp(t.status, "closed");
+		int64_t met = k == SLA_FIRST_RESPONSE ? t.first_responded_at : k == SLA_RESOLUTION && done ? t.paused_at : 0;
 		bool breached = strstr(t.breached, sla_target_names[k]) != NULL ||
 		                (due && (met ? met > due : (running(&t, k) && !t.paused_at && now > due)));
 		json_t *o = json_pack("{s:o, s:o, s:b}", "due", time_or_null(due), "met_at", time_or_null(met),
 		                      "breached", breached);
 		int64_t left = t.paused_at ? due - t.paused_at : due - now;
-		json_object_set_new(o, "seconds_left", due && running(&t, k) ? json_integer(left) : json_null());
+		json_object_set_new(o, "seconds_left", due && running(&t, k) && !met ? json_integer(left) : json_null());
 		json_object_set_new(j, sla_target_names[k], o);
 	}
 	*out = j;

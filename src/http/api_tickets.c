@@ -402,15 +402,17 @@ static mado_status add_visible_id(void *vctx, int64_t id)
 	return st;
 }
 
-/* Events a customer must not see: internal notes and mentions. */
+/* What a customer must not see: internal notes and mentions, and the SLA
+ * (our targets, warnings, breaches, which supervisors were told). */
 static void strip_internal_events(json_t *j)
 {
 	json_t *evs = json_object_get(j, "events");
 	for (size_t i = json_array_size(evs); i-- > 0;) {
 		const char *k = json_string_value(json_object_get(json_array_get(evs, i), "kind"));
-		if (k && (!strcmp(k, "note") || !strcmp(k, "mention")))
+		if (k && (!strcmp(k, "note") || !strcmp(k, "mention") || !strcmp(k, "sla") || !strcmp(k, "notify")))
 			json_array_remove(evs, i);
 	}
+	json_object_del(j, "sla");
 }
 
 void api_ticket_show(struct http_req *req, struct http_resp *resp)

@@ -112,6 +112,16 @@ is "$(printf "%s" "$r" | jq -r .sla.breached)" true "the API shows the breach"
 is "$(a "$BASE/api/v1/tickets?sla_breached=1" | jq -r '.tickets[0].number')" "$T" "sla_breached=1 lists it"
 is "$(a "$BASE/api/v1/tickets?sla_breached=0" | jq '.tickets | length')" 0 "sla_breached=0 does not"
 
+# ---- what the customer sees: no SLA, no warnings, no supervisors ----
+t=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+h=$(printf %s "$t" | sha256sum | cut -c1-64)
+TARO=$(sql "$W" "SELECT id FROM customers WHERE email='taro@example.co.jp'")
+sql "$W" "INSERT INTO sessions(token_hash, customer_id, csrf_token, created_at, expires_at) VALUES ('$h', $TARO, 'c$h', strftime('%s','now'), strftime('%s','now')+3600)"
+r=$(curl -s -b "mado_session=$t" "$BASE/api/v1/tickets/$T")
+is "$(printf "%s" "$r" | jq -r '.number')" "$T" "the customer sees the ticket"
+is "$(printf "%s" "$r" | jq -r '[has("sla"), ([.events[] | select(.kind == "sla" or .kind == "notify")] | length)] | tostring')" \
+	'[false,0]' "…but not its SLA, warnings, breaches or notifications"
+
 # ---- export / import ----
 a "$BASE/api/v1/admin/workflow/sla" > "$TMPROOT/sla.json"
 is "$(jq '[.calendars, .sla_policies, .automations] | map(length)' -c "$TMPROOT/sla.json")" "[1,1,2]" "export: everything"
@@ -139,6 +149,9 @@ is "$(printf "%s" "$r" | jq -r '.sla.first_response.met_at + " " + (.sla.first_r
 r=$(a -X PATCH -d '{"status":"pending"}' "$BASE/api/v1/tickets/$T2")
 r=$(a "$BASE/api/v1/tickets/$T2")
 is "$(printf "%s" "$r" | jq -r '.sla.paused')" true "pending pauses the SLA"
+a -X PATCH -d '{"status":"resolved"}' "$BASE/api/v1/tickets/$T" >/dev/null
+is "$(a "$BASE/api/v1/tickets/$T" | jq -r '.sla.resolution | [.met_at, .seconds_left] | tostring')" '["2026-09-18T08:30:00Z",null]' \
+	"resolving meets the resolution target"
 is "$(sql "$W" "SELECT due_at FROM timers WHERE ticket_id=$T2 AND kind='automation:$REM'")" "$(date -d 2026-09-24T09:30:00+09:00 +%s)" \
 	"the reminder waits one business hour: 30 min on Friday, 30 on Thursday (24 Sep 09:30 JST)"
 stop_server
