@@ -116,6 +116,7 @@ bench: deps
 	@$(BUILD)/bench/triggers 50 1000
 	@if [ -x bench/api_wrk.sh ]; then ./bench/api_wrk.sh $(BUILD); fi
 	@if [ -x bench/ui.sh ]; then ./bench/ui.sh $(BUILD); fi
+	@if [ -x bench/sla.sh ]; then ./bench/sla.sh $(BUILD); fi
 
 FUZZ_SECONDS ?= 60
 fuzz: deps

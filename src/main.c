@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "outbox", cmd_outbox, "deliver queued mail now (for cron): outbox run | outbox list" },
 	{ "webhooks", cmd_webhooks, "deliver the webhooks triggers queued: webhooks send" },
 	{ "run", cmd_run, "set up a demo workspace if none exists and show what came in" },
+	{ "automations", cmd_automations, "fire what is due (SLA warnings, breaches, escalations, reminders): automations run" },
 };
 
 static void usage(FILE *out)

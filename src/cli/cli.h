@@ -29,6 +29,7 @@ int cmd_serve(struct cli *c, int argc, char **argv);
 int cmd_user(struct cli *c, int argc, char **argv);
 int cmd_outbox(struct cli *c, int argc, char **argv);
 int cmd_webhooks(struct cli *c, int argc, char **argv);
+int cmd_automations(struct cli *c, int argc, char **argv);
 
 /* True if argv[i] is --name (and then *value = argv[i+1], i advanced) or
  * --name=value. */

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "http/server.h"
+#include "jobs/scheduler.h"
 #include "store/workspace.h"
 
 static volatile sig_atomic_t stop;
@@ -41,7 +42,9 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 			printf("usage: mado serve [--listen ADDR:PORT] [--threads N] [--secure-cookies]\n\n"
 			       "Serves the JSON API under /api/v1/ (default 127.0.0.1:8080), /healthz and\n"
 			       "/metrics, and moves mail piped with `mado ingest` into tickets within a\n"
-			       "second. --secure-cookies when clients reach it over TLS (a reverse proxy).\n"
+			       "second. Fires due SLA timers and automations every\n"
+			       "scheduler.interval_seconds (docs/sla.md). --secure-cookies when clients\n"
+			       "reach it over TLS (a reverse proxy).\n"
 			       "Stops cleanly on SIGTERM or SIGINT.\n");
 			return 0;
 		} else {
@@ -65,10 +68,14 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		workspace_close(&ws);
 		return EX_TEMPFAIL_;
 	}
+	struct scheduler *sched = NULL;
+	if (scheduler_start(&ws, &sched, &err))
+		fprintf(stderr, "mado serve: %s (SLA timers and automations will not fire)\n", err.msg);
 	printf("mado serve: listening on http://%s:%u (workspace %s)\n", o.listen_addr, o.port, ws.dir);
 	fflush(stdout);
 	while (!stop)
 		pause();
+	scheduler_stop(sched);
 	server_stop(s);
 	workspace_close(&ws);
 	printf("mado serve: stopped\n");

@@ -30,6 +30,7 @@
 #include "store/blob.h"
 #include "store/store_batch.h"
 #include "util/fsio.h"
+#include "core/sla.h"
 #include "util/clock.h"
 
 double intake_monotonic(void)
@@ -468,7 +469,7 @@ static mado_status new_ticket(struct intake_ctx *ctx, const struct mail_msg *m,
 	if (from && (st = store_participant_add(s, *ticket, lower_dup(m->arena, from->email), from->name,
 	                                        "requester", err)))
 		return st;
-	return MADO_OK;
+	return sla_ticket_event(s, *ticket, SLA_EV_CREATED, now, err);
 }
 
 mado_status intake_prepare(const struct intake_ctx *ctx, const char *raw, size_t len,
@@ -622,12 +623,19 @@ mado_status intake_store(struct intake_ctx *ctx, const struct intake_prepared *p
 		}
 		if (!res->new_ticket && (st = store_ticket_touch(ctx->store, ticket, now, err)))
 			goto out;
+		/* the customer wrote again: the next-response clock starts */
+		if (!res->new_ticket && !machine && *sender &&
+		    (st = sla_ticket_event(ctx->store, ticket, SLA_EV_CUSTOMER_REPLY, now, err)))
+			goto out;
 	}
 	if ((st = note_bounce(ctx, ticket, row, &hy, now, err)))
 		goto out;
 	/* Workflow rules for live mail from people (not imports of history, not spam). */
 	if (ticket && !machine && !(hy.flags & HYG_SPAM) && strncmp(source, "import", 6) &&
 	    (st = triage_after_intake(ctx->store, ticket, res->new_ticket, &ctx->triage, now, err)))
+		goto out;
+	/* priority, group or status may have moved: the SLA follows */
+	if (ticket && !machine && (st = sla_ticket_event(ctx->store, ticket, SLA_EV_CHANGED, now, err)))
 		goto out;
 
 	res->ticket_id = ticket;

@@ -5,6 +5,8 @@
 #include "core/view.h"
 #include "core/priority.h"
 #include "store/store_outgoing.h"
+#include "core/sla.h"
+#include "util/clock.h"
 #include "store/store_people.h"
 
 #include <string.h>
@@ -149,9 +151,10 @@ mado_status view_ticket_full(struct store *s, struct arena *a, const struct stor
                              struct mado_err *err)
 {
 	json_t *j = view_ticket(t), *msgs = json_array(), *atts = json_array(), *parts = json_array(),
-	       *evs = json_array(), *outbox = json_array();
+	       *evs = json_array(), *outbox = json_array(), *sla = NULL;
 	mado_status st;
-	if ((st = store_message_list(s, a, t->id, add_message, msgs, err)) ||
+	if ((st = sla_view(s, a, t->id, mado_now(), &sla, err)) ||
+	    (st = store_message_list(s, a, t->id, add_message, msgs, err)) ||
 	    (st = store_attachment_list(s, a, t->id, add_attachment, &(struct att_ctx){ s, a, atts }, err)) ||
 	    (st = store_participant_list(s, a, t->id, add_participant, parts, err)) ||
 	    (st = store_event_list(s, a, t->id, add_event, evs, err)) ||
@@ -162,9 +165,11 @@ mado_status view_ticket_full(struct store *s, struct arena *a, const struct stor
 		json_decref(atts);
 		json_decref(parts);
 		json_decref(evs);
+		json_decref(sla);
 		*out = NULL;
 		return st;
 	}
+	json_object_set_new(j, "sla", sla);
 	json_object_set_new(j, "participants", parts);
 	json_object_set_new(j, "messages", msgs);
 	json_object_set_new(j, "attachments", atts);

@@ -61,4 +61,21 @@ void api_group_routing_update(struct http_req *req, struct http_resp *resp);
 void api_workflow_export(struct http_req *req, struct http_resp *resp);
 void api_workflow_import(struct http_req *req, struct http_resp *resp);
 
+/* SLA half of the workflow configuration (src/http/api_workflow.c) */
+void api_calendar_list(struct http_req *req, struct http_resp *resp);
+void api_calendar_create(struct http_req *req, struct http_resp *resp);
+void api_calendar_update(struct http_req *req, struct http_resp *resp);
+void api_calendar_delete(struct http_req *req, struct http_resp *resp);
+void api_sla_policy_list(struct http_req *req, struct http_resp *resp);
+void api_sla_policy_create(struct http_req *req, struct http_resp *resp);
+void api_sla_policy_update(struct http_req *req, struct http_resp *resp);
+void api_sla_policy_delete(struct http_req *req, struct http_resp *resp);
+void api_automation_list(struct http_req *req, struct http_resp *resp);
+void api_automation_create(struct http_req *req, struct http_resp *resp);
+void api_automation_update(struct http_req *req, struct http_resp *resp);
+void api_automation_delete(struct http_req *req, struct http_resp *resp);
+void api_sla_dry_run(struct http_req *req, struct http_resp *resp);
+void api_sla_config_export(struct http_req *req, struct http_resp *resp);
+void api_sla_config_import(struct http_req *req, struct http_resp *resp);
+
 #endif

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/sla.h"
 #include "core/view.h"
 #include "http/api.h"
 #include "store/store_tickets.h"
@@ -68,6 +69,7 @@ static const char *one_of(const char *v, const char *const *list, size_t n)
 static const char *const filter_names[] = {
 	"status", "priority", "type", "group", "assignee", "customer", "organization", "tag", "channel",
 	"created_after", "created_before", "updated_after", "updated_before", "sort", "limit",
+	"sla_due_before", "sla_breached",
 };
 
 bool api_ticket_filter_known(const char *name)
@@ -201,10 +203,13 @@ bool api_ticket_filter_parse(struct http_req *req, api_param_fn get, void *ctx, 
 			return false;
 		}
 	}
-	static const char *const tnames[] = { "created_after", "created_before", "updated_after", "updated_before" };
-	bool *has[] = { &f->has_created_after, &f->has_created_before, &f->has_updated_after, &f->has_updated_before };
-	int64_t *val[] = { &f->created_after, &f->created_before, &f->updated_after, &f->updated_before };
-	for (size_t i = 0; i < 4; i++) {
+	static const char *const tnames[] = { "created_after", "created_before", "updated_after", "updated_before",
+	                                      "sla_due_before" };
+	bool *has[] = { &f->has_created_after, &f->has_created_before, &f->has_updated_after, &f->has_updated_before,
+	                &f->has_sla_due_before };
+	int64_t *val[] = { &f->created_after, &f->created_before, &f->updated_after, &f->updated_before,
+	                   &f->sla_due_before };
+	for (size_t i = 0; i < 5; i++) {
 		if (!(v = get(ctx, tnames[i])))
 			continue;
 		if (!clock_parse(v, val[i])) {
@@ -212,6 +217,14 @@ bool api_ticket_filter_parse(struct http_req *req, api_param_fn get, void *ctx, 
 			return false;
 		}
 		*has[i] = true;
+	}
+	if ((v = get(ctx, "sla_breached"))) {
+		if (strcmp(v, "0") && strcmp(v, "1")) {
+			*msg = "sla_breached must be 1 (breached) or 0 (not breached)";
+			return false;
+		}
+		f->has_sla_breached = true;
+		f->sla_breached = *v == '1';
 	}
 	if ((v = get(ctx, "sort"))) {
 		const char *s = ONE_OF(v, sort_specs);
@@ -295,12 +308,21 @@ static mado_status add_ticket(void *vctx, const struct store_ticket *t)
 	return MADO_OK;
 }
 
+/* Agents' fields of one row of the page: routing, tags and the SLA. */
 static mado_status add_work(void *vctx, int64_t id, const struct store_ticket_work *w)
 {
 	struct list_ctx *lc = vctx;
-	for (size_t i = 0; i < lc->n; i++)
-		if (lc->ids[i] == id)
-			set_work_fields(json_array_get(lc->arr, i), w);
+	for (size_t i = 0; i < lc->n; i++) {
+		if (lc->ids[i] != id)
+			continue;
+		json_t *row = json_array_get(lc->arr, i), *sla;
+		struct mado_err err;
+		mado_status st = sla_view(lc->req->store, lc->req->arena, id, mado_now(), &sla, &err);
+		if (st)
+			return st;
+		set_work_fields(row, w);
+		json_object_set_new(row, "sla", sla);
+	}
 	return MADO_OK;
 }
 
@@ -392,18 +414,21 @@ static mado_status add_visible_id(void *vctx, int64_t id)
 	return st;
 }
 
-/* What a customer must not see: internal notes and mentions, and how our
- * mail fared at the relay (outbox, delivery events). */
+/* What a customer must not see: internal notes and mentions, how our mail
+ * fared at the relay (outbox, delivery events), and the SLA (our targets,
+ * warnings, breaches, which supervisors were told). */
 static void strip_internal_events(json_t *j)
 {
 	json_t *evs = json_object_get(j, "events");
 	for (size_t i = json_array_size(evs); i-- > 0;) {
 		const char *k = json_string_value(json_object_get(json_array_get(evs, i), "kind"));
-		if (k && (!strcmp(k, "note") || !strcmp(k, "mention") || !strcmp(k, "delivery")))
+		if (k && (!strcmp(k, "note") || !strcmp(k, "mention") || !strcmp(k, "delivery") || !strcmp(k, "sla") ||
+		          !strcmp(k, "notify")))
 			json_array_remove(evs, i);
 	}
 	json_object_del(j, "outbox");
 	json_object_del(j, "delivery_failed");
+	json_object_del(j, "sla");
 }
 
 void api_ticket_show(struct http_req *req, struct http_resp *resp)

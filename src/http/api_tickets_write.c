@@ -33,6 +33,7 @@
 #include "store/blob.h"
 #include "store/store_tickets.h"
 #include "store/workspace.h"
+#include "core/sla.h"
 #include "util/clock.h"
 
 /* From api_tickets.c. */
@@ -525,11 +526,15 @@ static mado_status apply_changes(struct http_req *req, int64_t id, const struct 
 	}
 	if (touched && (st = store_ticket_touch(s, id, now, err)))
 		return st;
-	/* the "updated" triggers, in the same transaction as the change */
+	/* the "updated" triggers, in the same transaction as the change; then
+	 * status, priority, type and group (theirs or the triggers') move the
+	 * SLA (pause, resume, policy) */
 	if (*nevents) {
 		struct triage_opts to;
 		triage_opts_from_config(&to, &req->srv->ws->cfg);
-		return triage_ticket_updated(s, id, &to, now, err);
+		if ((st = triage_ticket_updated(s, id, &to, now, err)))
+			return st;
+		return sla_ticket_event(s, id, SLA_EV_CHANGED, now, err);
 	}
 	return MADO_OK;
 }
@@ -919,19 +924,9 @@ void api_ticket_reply(struct http_req *req, struct http_resp *resp)
 	const char *in_reply_to, *refs_json;
 	if ((st = store_ticket_last_inbound(s, req->arena, id, &in_reply_to, &refs_json, &err)))
 		goto out;
-	refs = json_loads(refs_json, 0, NULL);
-	if (!json_is_array(refs)) {
-		json_decref(refs);
-		refs = json_array();
-	}
-	if (*in_reply_to)
-		json_array_append_new(refs, json_string(in_reply_to));
-	while (json_array_size(refs) > 20)
-		json_array_remove(refs, 0);
 	struct buf refs_h;
 	buf_init(&refs_h, 0);
-	for (size_t i = 0; i < json_array_size(refs); i++)
-		buf_printf(&refs_h, "%s<%s>", i ? " " : "", json_string_value(json_array_get(refs, i)));
+	refs = thread_reply_references(refs_json, in_reply_to, &refs_h);
 	char date[64], mid_h[320], irt_h[320];
 	struct tm tm;
 	gmtime_r(&now, &tm);
@@ -1051,6 +1046,8 @@ void api_ticket_reply(struct http_req *req, struct http_resp *resp)
 	    ((st = store_ticket_set_text(s, id, "status", "open", now, &err)) ||
 	     (st = event(req, id, "field", "status", "new", "open", &err))))
 		goto out;
+	if ((st = sla_ticket_event(s, id, SLA_EV_AGENT_REPLY, now, &err)))
+		goto out;
 out:
 	if (st || o.status) {
 		store_rollback(s);
@@ -1141,7 +1138,8 @@ void api_ticket_merge(struct http_req *req, struct http_resp *resp)
 	    (st = store_ticket_touch(req->store, into, now, &err)))
 		goto out;
 	if (strcmp(t.status, "closed") && ((st = store_ticket_set_text(req->store, id, "status", "closed", now, &err)) ||
-	                                   (st = event(req, id, "field", "status", t.status, "closed", &err))))
+	                                   (st = event(req, id, "field", "status", t.status, "closed", &err)) ||
+	                                   (st = sla_ticket_event(req->store, id, SLA_EV_CHANGED, now, &err))))
 		goto out;
 out:
 	if (st || o.status) {
@@ -1290,7 +1288,8 @@ void api_ticket_split(struct http_req *req, struct http_resp *resp)
 	if ((st = event(req, child, "created", "parent_id", NULL, num(req, id), &err)) ||
 	    (st = event(req, child, "split", "messages", NULL, moved.p, &err)) ||
 	    (st = event(req, id, "split", "children", NULL, num(req, child), &err)) ||
-	    (st = store_ticket_touch(req->store, id, now, &err)))
+	    (st = store_ticket_touch(req->store, id, now, &err)) ||
+	    (st = sla_ticket_event(req->store, child, SLA_EV_CREATED, now, &err)))
 		goto out;
 out:
 	json_decref(j);

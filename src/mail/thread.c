@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <jansson.h>
+
 mado_status thread_token_format(const char *format, int64_t n, struct buf *out)
 {
 	const char *ph = strstr(format, "{n}");
@@ -165,4 +167,20 @@ bool thread_verify_verp(const unsigned char key[THREAD_KEY_BYTES], const char *s
 	struct str local, domain;
 	return split_address(support, strlen(support), &local, &domain) &&
 	       verify_tagged(key, STR_LIT("bounce"), domain, "mado-bounce", '-', addr, len, n);
+}
+
+struct json_t *thread_reply_references(const char *refs_json, const char *in_reply_to, struct buf *hdr)
+{
+	json_t *refs = json_loads(refs_json ? refs_json : "[]", 0, NULL);
+	if (!json_is_array(refs)) {
+		json_decref(refs);
+		refs = json_array();
+	}
+	if (in_reply_to && *in_reply_to)
+		json_array_append_new(refs, json_string(in_reply_to));
+	while (json_array_size(refs) > THREAD_MAX_REFERENCES)
+		json_array_remove(refs, 0);
+	for (size_t i = 0; i < json_array_size(refs); i++)
+		buf_printf(hdr, "%s<%s>", i ? " " : "", json_string_value(json_array_get(refs, i)));
+	return refs;
 }

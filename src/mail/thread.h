@@ -54,4 +54,15 @@ mado_status thread_verp_address(const unsigned char key[THREAD_KEY_BYTES], const
 bool thread_verify_verp(const unsigned char key[THREAD_KEY_BYTES], const char *support, const char *addr,
                         size_t len, int64_t *n);
 
+/*
+ * The References of a reply: the parent's References (refs_json, a JSON
+ * array of ids without <>; bad JSON counts as none) followed by its
+ * Message-ID (in_reply_to, "" for none), keeping the last
+ * THREAD_MAX_REFERENCES. Returns a new JSON array (caller decrefs) and
+ * appends the header value "<a> <b> ..." to hdr.
+ */
+#define THREAD_MAX_REFERENCES 20
+struct json_t;
+struct json_t *thread_reply_references(const char *refs_json, const char *in_reply_to, struct buf *hdr);
+
 #endif

@@ -34,6 +34,9 @@ struct store_ticket_filter {
 	const char *organization_domain;
 	bool has_created_after, has_created_before, has_updated_after, has_updated_before;
 	int64_t created_after, created_before, updated_after, updated_before;  /* epoch, inclusive */
+	bool has_sla_due_before, has_sla_breached;
+	int64_t sla_due_before;     /* a running SLA due time at or before (epoch) */
+	bool sla_breached;          /* with has_sla_breached: breached (true) or not */
 	enum store_sort sort;
 	bool desc;
 	bool has_cursor;            /* rows strictly after (cursor_key, cursor_id) in sort order */

@@ -122,4 +122,7 @@ mado_status store_webhook_attempt(struct store *s, int64_t id, const char *statu
 mado_status store_notification_add(struct store *s, int64_t agent_id, int64_t ticket, const char *body, time_t now,
                                    struct mado_err *err);
 
+/* the SLA and automations half (src/store/sqlite/sla.c) */
+#include "store/store_sla.h"
+
 #endif

@@ -7,7 +7,7 @@ mado config --defaults | grep ' = ' | while IFS= read -r line; do
 	grep -qF "| \`$k\` | \`$v\` |" "$MADO_ROOT/docs/configuration.md" || echo "missing: $k = $v"
 done > "$TMPROOT/missing"
 is "$(cat "$TMPROOT/missing")" "" "docs/configuration.md lists every setting with its default"
-for c in init ingest import ticket config run outbox; do
+for c in init ingest import ticket config run outbox automations webhooks; do
 	mado "$c" --help >"$TMPROOT/help" 2>&1
 	ok "$(test $? -eq 0 && grep -q usage "$TMPROOT/help"; echo $?)" "mado $c --help"
 done

@@ -1065,7 +1065,7 @@ mado_status store_count(struct store *s, const char *table, int64_t *n, struct m
 	/* Table names cannot be bound; only names from this list are accepted. */
 	static const char *const tables[] = { "tickets", "messages", "customers", "organizations",
 	                                      "attachments", "events", "participants", "thread_ids",
-	                                      "bounce_recipients", "quarantine" };
+	                                      "bounce_recipients", "quarantine", "outbox", "timers", "fired" };
 	const char *sql = NULL;
 	char buf[96];
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)

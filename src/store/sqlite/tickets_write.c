@@ -45,6 +45,10 @@ static const char f_created_after[] = " AND t.created_at >= ?40";
 static const char f_created_before[] = " AND t.created_at <= ?41";
 static const char f_updated_after[] = " AND t.updated_at >= ?42";
 static const char f_updated_before[] = " AND t.updated_at <= ?43";
+/* SLA (migration 008): running due times and breaches, each on its own index */
+static const char f_sla_due_before[] = " AND t.sla_next_due <= ?50";
+static const char f_sla_breached[] = " AND t.sla_breached <> ''";
+static const char f_sla_not_breached[] = " AND t.sla_breached = ''";
 
 #define PRIORITY_RANK "(CASE t.priority WHEN 'low' THEN 0 WHEN 'normal' THEN 1 WHEN 'high' THEN 2 ELSE 3 END)"
 static const char *const sort_key_sql[] = {
@@ -111,6 +115,10 @@ static mado_status build_where(struct buf *b, const struct store_viewer *v, cons
 		st |= buf_append_str(b, f_updated_after);
 	if (f->has_updated_before)
 		st |= buf_append_str(b, f_updated_before);
+	if (f->has_sla_due_before)
+		st |= buf_append_str(b, f_sla_due_before);
+	if (f->has_sla_breached)
+		st |= buf_append_str(b, f->sla_breached ? f_sla_breached : f_sla_not_breached);
 	return st ? MADO_ENOMEM : MADO_OK;
 }
 
@@ -151,6 +159,8 @@ static void bind_filter(sqlite3_stmt *st, const struct store_viewer *v, const st
 		sqlite3_bind_int64(st, 42, f->updated_after);
 	if (f->has_updated_before)
 		sqlite3_bind_int64(st, 43, f->updated_before);
+	if (f->has_sla_due_before)
+		sqlite3_bind_int64(st, 50, f->sla_due_before);
 }
 
 static mado_status prepare_built(struct store *s, struct buf *b, sqlite3_stmt **st, struct mado_err *err)

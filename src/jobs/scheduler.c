@@ -1,0 +1,179 @@
+/*
+ * The scheduler (see scheduler.h). Each batch is one transaction: take up
+ * to `batch` due timers, delete them, fire them, commit. A crash between
+ * firing and commit rolls both back, so the timer fires again after the
+ * restart; a crash after commit cannot repeat an action, and the fired
+ * table's unique keys guard against a timer set again for something that
+ * already happened. The thread sleeps in short steps so that
+ * scheduler_stop() returns quickly.
+ */
+#include "jobs/scheduler.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/sla.h"
+#include "util/clock.h"
+
+#define SWEEP_MAX_BATCHES 10000   /* bounds one sweep even if actions keep adding due timers */
+
+struct due_list {
+	struct store_timer *v;
+	size_t n, cap;
+	struct arena *a;
+};
+
+static mado_status collect(void *ctx, const struct store_timer *t)
+{
+	struct due_list *l = ctx;
+	if (l->n < l->cap)
+		l->v[l->n++] = *t;
+	return MADO_OK;
+}
+
+static mado_status fire(const struct automation_env *env, struct store *s, struct arena *a, const struct store_timer *t,
+                        int64_t now, int *fired, struct mado_err *err)
+{
+	mado_status st = store_timer_delete(s, t->ticket_id, t->kind, err);
+	if (st)
+		return st;
+	if (!strncmp(t->kind, "sla_", 4))
+		return sla_fire_timer(s, a, t->ticket_id, t->kind, now, fired, err);
+	if (!strncmp(t->kind, "automation:", 11)) {
+		char *end;
+		long long id = strtoll(t->kind + 11, &end, 10);
+		return *end ? MADO_OK : automation_fire_timer(env, s, a, t->ticket_id, id, now, fired, err);
+	}
+	return MADO_OK;   /* a kind this version does not know: dropped */
+}
+
+/* Fire one timer inside its own savepoint. An action that cannot be done
+ * for a reason that will not go away (bad configuration, a row gone) is
+ * undone, its timer dropped and the reason noted on the ticket, so that
+ * one bad timer never blocks the ones behind it; database and memory
+ * errors end the batch (rolled back, retried by the next sweep). */
+static mado_status fire_one(const struct automation_env *env, struct store *s, struct arena *a,
+                            const struct store_timer *t, int64_t now, int *fired, struct mado_err *err)
+{
+	int n = 0;
+	mado_status st = store_savepoint(s, err);
+	if (st)
+		return st;
+	st = fire(env, s, a, t, now, &n, err);
+	if (st == MADO_EINVAL || st == MADO_ELIMIT || st == MADO_ENOTFOUND) {
+		store_rollback_to(s);
+		char msg[700];
+		snprintf(msg, sizeof msg, "%s dropped: %s", t->kind, err ? err->msg : "");
+		if ((st = store_timer_delete(s, t->ticket_id, t->kind, err)) ||
+		    (st = store_event_add(s, t->ticket_id, "system", "note", "scheduler", NULL, msg, (time_t)now, err)))
+			return st;
+		return MADO_OK;
+	}
+	if (st) {
+		store_rollback_to(s);
+		return st;
+	}
+	*fired += n;
+	return store_release(s, err);
+}
+
+static mado_status sweep_batch(struct store *s, const struct automation_env *env, int64_t now, size_t batch,
+                               struct sweep_stats *out, size_t *taken, struct mado_err *err)
+{
+	struct arena *a = arena_new();
+	struct due_list l = { .cap = batch, .a = a };
+	l.v = a ? arena_alloc(a, batch * sizeof *l.v) : NULL;
+	if (!l.v) {
+		arena_free(a);
+		return mado_fail(err, MADO_ENOMEM, "out of memory");
+	}
+	mado_status st = store_begin(s, err);
+	if (!st)
+		st = store_timers_due(s, a, now, (int64_t)batch, collect, &l, err);
+	int fired = 0;
+	for (size_t i = 0; !st && i < l.n; i++)
+		st = fire_one(env, s, a, &l.v[i], now, &fired, err);
+	if (!st)
+		st = store_commit(s, err);
+	if (st)
+		store_rollback(s);
+	else {
+		out->timers += (int64_t)l.n;
+		out->fired += fired;
+	}
+	*taken = l.n;
+	arena_free(a);
+	return st;
+}
+
+mado_status scheduler_sweep(struct store *s, const struct automation_env *env, int64_t now, size_t batch,
+                            struct sweep_stats *out, struct mado_err *err)
+{
+	memset(out, 0, sizeof *out);
+	if (batch == 0)
+		batch = 1;
+	size_t taken = batch;
+	mado_status st = MADO_OK;
+	for (int i = 0; !st && taken == batch && i < SWEEP_MAX_BATCHES; i++)
+		st = sweep_batch(s, env, now, batch, out, &taken, err);
+	return st;
+}
+
+/* ---- the thread in `mado serve` ---- */
+
+struct scheduler {
+	struct workspace *ws;
+	pthread_t thread;
+	atomic_bool stopping;
+};
+
+static void *run(void *arg)
+{
+	struct scheduler *sch = arg;
+	struct store *st = NULL;
+	struct automation_env env = { &sch->ws->cfg, sch->ws->key };
+	size_t interval_ms = sch->ws->cfg.scheduler_interval_seconds * 1000;
+	while (!atomic_load(&sch->stopping)) {
+		struct mado_err err;
+		if (!st && store_open(sch->ws->db_path, 5000, &st, &err) != MADO_OK) {
+			fprintf(stderr, "mado serve: scheduler: %s\n", err.msg);
+			st = NULL;
+		}
+		struct sweep_stats ss;
+		if (st && scheduler_sweep(st, &env, mado_now(), sch->ws->cfg.scheduler_batch, &ss, &err) != MADO_OK)
+			fprintf(stderr, "mado serve: scheduler: %s\n", err.msg);
+		for (size_t waited = 0; waited < interval_ms && !atomic_load(&sch->stopping); waited += 50) {
+			struct timespec d = { 0, 50 * 1000 * 1000 };
+			nanosleep(&d, NULL);
+		}
+	}
+	store_close(st);
+	return NULL;
+}
+
+mado_status scheduler_start(struct workspace *ws, struct scheduler **out, struct mado_err *err)
+{
+	struct scheduler *sch = calloc(1, sizeof *sch);
+	if (!sch)
+		return mado_fail(err, MADO_ENOMEM, "out of memory");
+	sch->ws = ws;
+	if (pthread_create(&sch->thread, NULL, run, sch) != 0) {
+		free(sch);
+		return mado_fail(err, MADO_ENOMEM, "cannot start the scheduler thread");
+	}
+	*out = sch;
+	return MADO_OK;
+}
+
+void scheduler_stop(struct scheduler *sch)
+{
+	if (!sch)
+		return;
+	atomic_store(&sch->stopping, true);
+	pthread_join(sch->thread, NULL);
+	free(sch);
+}

@@ -1,0 +1,34 @@
+/*
+ * The scheduler: fires what is due. A sweep reads the timers that are due
+ * (an index range scan of timers.due_at, so its cost grows with the due
+ * tickets, not with all tickets), deletes each and runs its action in
+ * batches of one transaction each: SLA warnings and breaches with their
+ * escalations, reminders and auto-closes. Runs inside `mado serve` (a
+ * thread, every scheduler.interval_seconds) and as `mado automations run`
+ * (cron). Both take the clock from mado_now(), so tests can move time.
+ */
+#ifndef MADO_JOBS_SCHEDULER_H
+#define MADO_JOBS_SCHEDULER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/automation.h"
+#include "store/workspace.h"
+
+struct sweep_stats {
+	int64_t timers;   /* due timers taken */
+	int64_t fired;    /* warnings, breaches and actions done */
+};
+
+/* Fire every timer due at or before now, batch timers per transaction.
+ * The caller must not be inside a transaction. */
+mado_status scheduler_sweep(struct store *s, const struct automation_env *env, int64_t now, size_t batch,
+                            struct sweep_stats *out, struct mado_err *err);
+
+/* The thread inside `mado serve`; it opens its own connection. */
+struct scheduler;
+mado_status scheduler_start(struct workspace *ws, struct scheduler **out, struct mado_err *err);
+void scheduler_stop(struct scheduler *sch);   /* accepts NULL; waits for a sweep in progress */
+
+#endif
