@@ -231,4 +231,5 @@ hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$PID/status")
 v=PASS; [ "$hwm" -lt 65536 ] || v=MISS
 printf '%-34s %9s MB peak (VmHWM)        target < 64 MB  %s\n' "server RSS" "$(awk -v k="$hwm" 'BEGIN { printf "%.1f", k / 1024 }')" "$v" | tee -a "$RESULTS"
 kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
+echo "at the end: $(uptime | sed 's/.*load/load/') (other work on the machine shows here)"
 grep -q MISS "$RESULTS" && echo "api_wrk: some targets missed (see docs/benchmarks.md)" || echo "api_wrk: all targets met"
