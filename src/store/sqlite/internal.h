@@ -54,20 +54,33 @@ void store_read_ticket(struct arena *a, sqlite3_stmt *st, struct store_ticket *t
  * "may I see ticket N", "list what I may see" and every filtered list or
  * count, so they can never disagree. ?10 = all, ?11 = agent id,
  * ?12 = customer id (bind them with store_bind_viewer()). VISIBLE is
- * built from the agent's and the customer's halves; queries assembled per
- * call use store_visible_sql() instead, which picks the half for the
- * viewer at hand: SQLite can then use the group and assignee indexes, and
- * a caller who sees everything pays for no condition at all. */
-#define VISIBLE_AGENT \
-	"(t.assignee_id = ?11 OR t.group_id IN (SELECT group_id FROM group_members WHERE agent_id = ?11))"
+ * built from the agent's and the customer's halves. */
+#define VISIBLE_AGENT_ASSIGNED "t.assignee_id = ?11"
+#define VISIBLE_AGENT_GROUPS "(SELECT group_id FROM group_members WHERE agent_id = ?11)"
+#define VISIBLE_AGENT "(" VISIBLE_AGENT_ASSIGNED " OR t.group_id IN " VISIBLE_AGENT_GROUPS ")"
 #define VISIBLE_CUSTOMER \
 	"(t.customer_id = ?12 OR EXISTS (SELECT 1 FROM customers me " \
 	"  JOIN organizations og ON og.id = me.organization_id " \
 	"  WHERE me.id = ?12 AND og.shared_tickets = 1 AND t.organization_id = og.id))"
 #define VISIBLE "(?10 = 1 OR (?11 > 0 AND " VISIBLE_AGENT ") OR (?12 > 0 AND " VISIBLE_CUSTOMER "))"
-/* The part of VISIBLE that is not constant for v (same parameters):
- * "1", VISIBLE_AGENT, VISIBLE_CUSTOMER, or VISIBLE itself. */
-const char *store_visible_sql(const struct store_viewer *v);
+/* VISIBLE for SQL assembled per call (the filtered list): the part that
+ * is not constant for the viewer — nothing for one who sees everything,
+ * the customer's half, or the agent's half with the agent's groups read
+ * first (same snapshot) and bound as ?60.. ("t.group_id IN (?60, ?61)"):
+ * with values instead of a subquery SQLite can count a queue from the
+ * group and assignee indexes (MULTI-INDEX OR) instead of checking every
+ * row of the other filters. More than STORE_VIS_MAX_GROUPS groups, or a
+ * viewer with both an agent and a customer id: the fixed fragments. */
+#define STORE_VIS_MAX_GROUPS 16
+struct store_vis {
+	const struct store_viewer *v;
+	int64_t groups[STORE_VIS_MAX_GROUPS];
+	int ngroups;                /* -1: the agent's groups are not listed */
+};
+mado_status store_vis_init(struct store *s, const struct store_viewer *v, struct store_vis *vis,
+                           struct mado_err *err);
+mado_status store_vis_append(struct buf *b, const struct store_vis *vis);
+void store_vis_bind(sqlite3_stmt *st, const struct store_vis *vis);
 void store_bind_viewer(sqlite3_stmt *st, const struct store_viewer *v);
 
 /* Register search's SQL functions (mado_rank) on a new connection. */

@@ -24,7 +24,7 @@
 /* ---- the filtered list ---- */
 
 /* Parameter numbers: ?1 limit, ?2/?3 cursor, ?4 the count's cap, ?10-?12 the viewer
- * (VISIBLE), ?20.. one fixed number per filter. */
+ * (VISIBLE), ?20.. one fixed number per filter, ?60.. an agent's groups. */
 static const char *const f_status[STORE_FILTER_MAX_STATUS] = {
 	"?20", "?21", "?22", "?23", "?24", "?25",
 };
@@ -79,10 +79,10 @@ int64_t store_ticket_sort_key(const struct store_ticket *t, enum store_sort sort
 	}
 }
 
-static mado_status build_where(struct buf *b, const struct store_viewer *v, const struct store_ticket_filter *f)
+static mado_status build_where(struct buf *b, const struct store_vis *vis, const struct store_ticket_filter *f)
 {
 	mado_status st = buf_append_str(b, "WHERE ");
-	st |= buf_append_str(b, store_visible_sql(v));
+	st |= store_vis_append(b, vis);
 	if (f->nstatus) {
 		st |= buf_append_str(b, " AND t.status IN (");
 		for (size_t i = 0; i < f->nstatus && i < STORE_FILTER_MAX_STATUS; i++) {
@@ -122,9 +122,9 @@ static mado_status build_where(struct buf *b, const struct store_viewer *v, cons
 	return st ? MADO_ENOMEM : MADO_OK;
 }
 
-static void bind_filter(sqlite3_stmt *st, const struct store_viewer *v, const struct store_ticket_filter *f)
+static void bind_filter(sqlite3_stmt *st, const struct store_vis *vis, const struct store_ticket_filter *f)
 {
-	store_bind_viewer(st, v);
+	store_vis_bind(st, vis);
 	for (size_t i = 0; i < f->nstatus && i < STORE_FILTER_MAX_STATUS; i++)
 		store_bind_text(st, 20 + (int)i, f->status[i]);
 	if (f->priority)
@@ -185,7 +185,10 @@ mado_status store_ticket_query(struct store *s, struct arena *a, const struct st
 	buf_init(&q, 0);
 	sqlite3_stmt *st = NULL;
 	mado_status r;
-	if ((r = build_where(&where, v, f)))
+	struct store_vis vis;
+	if ((r = store_vis_init(s, v, &vis, err)))
+		goto out;
+	if ((r = build_where(&where, &vis, f)))
 		goto oom;
 
 	/* the count: visible matches, whatever the page, up to the cap */
@@ -194,7 +197,7 @@ mado_status store_ticket_query(struct store *s, struct arena *a, const struct st
 		goto oom;
 	if ((r = prepare_built(s, &q, &st, err)))
 		goto out;
-	bind_filter(st, v, f);
+	bind_filter(st, &vis, f);
 	sqlite3_bind_int64(st, 4, STORE_LIST_COUNT_CAP + 1);
 	bool found;
 	if ((r = store_step_row(s, st, &found, err)))
@@ -221,7 +224,7 @@ mado_status store_ticket_query(struct store *s, struct arena *a, const struct st
 		goto oom;
 	if ((r = prepare_built(s, &q, &st, err)))
 		goto out;
-	bind_filter(st, v, f);
+	bind_filter(st, &vis, f);
 	sqlite3_bind_int64(st, 1, f->limit > 0 ? f->limit : 50);
 	if (f->has_cursor) {
 		sqlite3_bind_int64(st, 2, f->cursor_key);
