@@ -30,14 +30,8 @@ done
 printf 'JS %d KB gzipped (target < 200 KB: %s), CSS %d KB gzipped\n' $((js / 1024)) \
 	"$([ $js -lt 204800 ] && echo met || echo MISSED)" $((css / 1024))
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/mado-ui-bench.XXXXXX")
-PID=
-cleanup() {
-	if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+. "$ROOT/bench/lib.sh"
+bench_scratch ui-bench
 
 WS=$TMP/ws
 "$MADO" init "$WS" >/dev/null
@@ -66,11 +60,6 @@ ANALYZE;
 SQL
 echo "== queue first render: $N tickets inserted in $(( ($(date +%s%N) - t0) / 1000000 )) ms; $(nproc) CPUs, $(uptime | sed 's/.*load/load/')"
 
-PORT=$(( 30000 + $$ % 20000 ))
-while grep -qi ":$(printf '%04X' $PORT) " /proc/net/tcp 2>/dev/null; do PORT=$((PORT + 1)); done
-"$MADO" -w "$WS" serve --listen "127.0.0.1:$PORT" >"$TMP/serve.log" 2>&1 &
-PID=$!
-i=0
-while ! curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -n "${BENCH_UI_HOLD:-}" ] && { echo "serving on $PORT, workspace $WS"; sleep "$BENCH_UI_HOLD"; }
-MADO_BASE=http://127.0.0.1:$PORT CHROMIUM=$CHROMIUM node "$ROOT/bench/ui_render.mjs"
+bench_serve "$MADO" "$WS"
+[ -n "${BENCH_UI_HOLD:-}" ] && { echo "serving on $BASE, workspace $WS"; sleep "$BENCH_UI_HOLD"; }
+MADO_BASE=$BASE CHROMIUM=$CHROMIUM node "$ROOT/bench/ui_render.mjs"

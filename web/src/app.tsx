@@ -5,19 +5,22 @@ import { onSessionExpired } from './api';
 import { t } from './i18n';
 import { useKeys } from './keys';
 import { linkClick, navigate, useLocation } from './router';
-import { ended, logout, resume, useSession } from './session';
+import { ended, logout, resume, useSession, wasSignedIn } from './session';
 import { Toasts } from './toast';
 import { Admin } from './views/admin';
 import { CustomerPage, Customers, OrgPage, Orgs } from './views/people';
 import { Login } from './views/login';
 import { Profile } from './views/profile';
-import { Queue } from './views/queue';
+import { prefetchQueue, Queue } from './views/queue';
 import { Search } from './views/search';
 import { TicketPage } from './views/ticket';
 
 onSessionExpired(() => ended('expired'));
-// Started when the script runs, not after the first paint.
+// Started when the script runs, not after the first paint: the session,
+// the directory and, on a queue URL, its first page, all at once.
 const booting = resume();
+const queueAt = location.pathname.match(/^\/(?:views\/([\w-]+))?$/);
+if (queueAt && wasSignedIn()) prefetchQueue(queueAt[1] ?? 'mine');
 
 function Help({ onClose }: { onClose: () => void }) {
   const rows: [string, Parameters<typeof t>[0]][] = [

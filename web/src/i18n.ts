@@ -65,6 +65,9 @@ const en = {
   'err.generic': 'Something went wrong: {m}', 'err.network': 'The server cannot be reached.',
   'common.save': 'Save', 'common.cancel': 'Cancel', 'common.close': 'Close', 'common.none': '—',
   'common.unassigned': 'Unassigned', 'common.nogroup': 'No group',
+  'ev.created': 'created', 'ev.message': 'mail received', 'ev.field': 'changed', 'ev.note': 'internal note',
+  'ev.mention': 'mentioned', 'ev.reply': 'replied', 'ev.merge': 'merged', 'ev.link': 'linked', 'ev.split': 'split',
+  'ev.system': 'system',
 };
 
 type Key = keyof typeof en;
@@ -131,6 +134,9 @@ const ja: Record<Key, string> = {
   'err.generic': 'エラーが発生しました: {m}', 'err.network': 'サーバーに接続できません。',
   'common.save': '保存', 'common.cancel': 'キャンセル', 'common.close': '閉じる', 'common.none': '—',
   'common.unassigned': '未割り当て', 'common.nogroup': 'グループなし',
+  'ev.created': '作成', 'ev.message': 'メール受信', 'ev.field': '変更', 'ev.note': '社内メモ',
+  'ev.mention': 'メンション', 'ev.reply': '返信', 'ev.merge': '統合', 'ev.link': 'リンク', 'ev.split': '分割',
+  'ev.system': 'システム',
 };
 
 const dicts: Record<Lang, Record<Key, string>> = { en, ja };
@@ -171,7 +177,7 @@ export function t(key: Key, vars: Record<string, string | number> = {}): string 
 }
 
 // A label for a value of a known family (status.open, prio.high), or the value itself.
-export function tv(family: 'status' | 'prio' | 'type' | 'sort', value: string): string {
+export function tv(family: 'status' | 'prio' | 'type' | 'sort' | 'ev', value: string): string {
   const k = `${family}.${value}` as Key;
   return k in en ? t(k) : value;
 }

@@ -1,6 +1,6 @@
 // Keyboard shortcuts. One listener on the document; views register the
 // keys they handle while mounted (the most recent registration wins).
-// Keys typed into a text field are the field's, except Escape.
+// Keys typed into a text field are the field's; Escape leaves the field.
 import { useEffect, useRef } from 'preact/hooks';
 
 type Handlers = Record<string, (e: KeyboardEvent) => void>;
@@ -15,7 +15,11 @@ function typing(e: KeyboardEvent): boolean {
 
 document.addEventListener('keydown', (e) => {
   if (e.ctrlKey || e.metaKey || e.altKey) return;
-  if (typing(e) && e.key !== 'Escape') return;
+  if (typing(e)) {
+    // Escape leaves the field, so that the next key is a shortcut again
+    if (e.key === 'Escape') (e.target as HTMLElement).blur();
+    return;
+  }
   for (let i = stack.length - 1; i >= 0; i--) {
     const h = stack[i].current[e.key];
     if (h) {

@@ -75,6 +75,10 @@ export async function loadDirectory(): Promise<void> {
 // visit of the login page). The cookie itself is HttpOnly.
 const SIGNED_IN = 'mado.signedIn';
 
+export function wasSignedIn(): boolean {
+  return !!localStorage.getItem(SIGNED_IN);
+}
+
 export async function resume(): Promise<boolean> {
   if (!localStorage.getItem(SIGNED_IN)) return false;
   // session, agents and groups at once: one round trip before the first page

@@ -14,7 +14,7 @@ export interface TicketRow {
   created_at: string; updated_at: string; message_count: number;
   group_id?: number | null; assignee_id?: number | null; tags?: string[];
   merged_into?: number | null; parent_id?: number | null;
-  sla?: Sla | null; sla_due_at?: string | null;
+  sla?: Sla | Sla[] | null; sla_due_at?: string | null; priority_reason?: string;
   priority_reasons?: string[] | { reason?: string; text?: string }[];
 }
 

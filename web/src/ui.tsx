@@ -28,17 +28,22 @@ export function useNow(): number {
   return now;
 }
 
-// The next SLA target of a ticket, whatever shape the SLA issue gives it.
+// The SLA targets of a ticket, whatever shape the SLA issue gives them:
+// "sla_due_at", an "sla" object ({first_response_due_at, resolution_due_at}
+// or {next_due_at | due_at}), or an "sla" array of {due_at, metric | kind}.
 export function slaDue(row: TicketRow): { at: string; label?: string }[] {
   const out: { at: string; label?: string }[] = [];
-  const s: Sla | null | undefined = row.sla;
+  const s = row.sla as Sla | Sla[] | null | undefined;
   if (row.sla_due_at) out.push({ at: row.sla_due_at });
-  if (s) {
+  if (Array.isArray(s)) {
+    for (const x of s as (Sla & { metric?: string; kind?: string })[])
+      if (x?.due_at) out.push({ at: x.due_at, label: x.metric ?? x.kind });
+  } else if (s) {
     if (s.first_response_due_at) out.push({ at: s.first_response_due_at, label: t('sla.first') });
     if (s.resolution_due_at) out.push({ at: s.resolution_due_at, label: t('sla.resolution') });
     if (!out.length && (s.next_due_at || s.due_at)) out.push({ at: (s.next_due_at || s.due_at)! });
   }
-  return out.filter((d) => !isNaN(Date.parse(d.at)));
+  return out.filter((d) => typeof d.at === 'string' && !isNaN(Date.parse(d.at)));
 }
 
 export function nextDue(row: TicketRow): number | null {

@@ -3,7 +3,7 @@
 // remote images blocked until the agent asks), attachments, internal
 // notes, and the event history.
 import { useState } from 'preact/hooks';
-import { t } from '../i18n';
+import { t, tv } from '../i18n';
 import type { Attachment, Message, Note, Ticket, TicketEvent } from '../types';
 import { Time } from '../ui';
 
@@ -116,7 +116,7 @@ function History({ events }: { events: TicketEvent[] }) {
       <ul>
         {events.map((e) => (
           <li key={e.id}>
-            <Time iso={e.at} /> <span class="muted">{e.actor}</span> {e.kind}
+            <Time iso={e.at} /> <span class="muted">{e.actor}</span> {tv('ev', e.kind)}
             {e.field && <> <code>{e.field}</code></>}
             {(e.old || e.new) && <> {e.old ?? '∅'} → {e.new ?? '∅'}</>}
           </li>

@@ -32,6 +32,20 @@ function builtinQuery(view: string): Query | null {
   return null;
 }
 
+type ListReply = { tickets: TicketRow[]; total: number; next_cursor?: string };
+const listUrl = (q: Query, after: string | null) => '/api/v1/tickets' + qs({ ...q, limit: 50, cursor: after });
+
+// The first page of a built-in view, asked for when the script starts
+// (app.tsx), beside the session request, instead of after the first render.
+const prefetched = new Map<string, Promise<ListReply>>();
+export function prefetchQueue(view: string): void {
+  const q = view === 'group' ? null : builtinQuery(view); // "my group" needs the directory first
+  if (!q) return;
+  const p = api<ListReply>('GET', listUrl(q, null));
+  p.catch(() => {});
+  prefetched.set(listUrl(q, null), p);
+}
+
 const BUILTIN: [string, Parameters<typeof t>[0]][] = [
   ['mine', 'view.mine'], ['unassigned', 'view.unassigned'], ['group', 'view.group'],
   ['pending', 'view.pending'], ['breaching', 'view.breaching'], ['all', 'view.all'],
@@ -191,8 +205,10 @@ export function Queue({ view }: { view: string }) {
     const my = ++gen.current;
     setLoading(true);
     try {
-      const r = await api<{ tickets: TicketRow[]; total: number; next_cursor?: string }>(
-        'GET', '/api/v1/tickets' + qs({ ...q, limit: 50, cursor: after }));
+      const url = listUrl(q, after);
+      const early = prefetched.get(url);
+      prefetched.delete(url);
+      const r = await (early ?? api<ListReply>('GET', url));
       if (my !== gen.current) return;
       setRows((old) => (after ? [...old, ...r.tickets] : r.tickets));
       setTotal(r.total);

@@ -63,7 +63,8 @@ function Props({ tk, patch, fields }: { tk: Ticket; patch: (c: Record<string, un
       </select>
     </label>
   );
-  const reasons = (tk.priority_reasons ?? []).map((r) => (typeof r === 'string' ? r : r.text ?? r.reason ?? ''));
+  const reasons = [...(tk.priority_reasons ?? []), ...(tk.priority_reason ? [tk.priority_reason] : [])]
+    .map((r) => (typeof r === 'string' ? r : r.text ?? r.reason ?? '')).filter(Boolean);
   return (
     <section class="panel" aria-label={t('t.properties')}>
       <h3>{t('t.properties')}</h3>
