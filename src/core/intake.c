@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/outgoing.h"
 #include "mail/header.h"
 #include "mail/spool.h"
 #include "mail/thread.h"
@@ -585,6 +586,17 @@ mado_status intake_message(struct intake_ctx *ctx, const char *raw, size_t len,
 	if ((st = note_bounce(ctx, ticket, row, &hy, now, err)))
 		goto out;
 
+	/* the acknowledgement goes out in the transaction that opened the
+	 * ticket; imported history is never acknowledged */
+	if (res->new_ticket && strncmp(source, "import", 6) != 0 &&
+	    (st = outgoing_ack(&(struct outgoing_ack){ .store = ctx->store, .cfg = ctx->cfg, .key = ctx->key,
+	                                               .ticket_id = ticket, .to_email = sender,
+	                                               .to_name = from ? from->name : "", .subject = m->subject,
+	                                               .text = m->text, .in_reply_to = m->message_id,
+	                                               .references_json = refs, .may_auto_answer = hy.may_auto_answer,
+	                                               .own_address = is_own_address(ctx, sender), .now = now },
+	                       err)))
+		goto out;
 	res->ticket_id = ticket;
 	res->message_row = row;
 	res->may_auto_answer = hy.may_auto_answer;

@@ -110,6 +110,8 @@ static mado_status add_outbox(void *v, const struct store_outbox_row *r)
 		             view_time(r->created_at, c, sizeof c), "next_attempt_at",
 		             view_time(r->next_attempt_at, n, sizeof n), "sent_at",
 		             r->sent_at ? view_time(r->sent_at, sent, sizeof sent) : NULL));
+	if (!r->message_row)  /* automatic mail is not a message of the thread */
+		json_object_set_new(json_array_get(v, json_array_size(v) - 1), "message", json_null());
 	return MADO_OK;
 }
 

@@ -50,4 +50,19 @@ typedef mado_status (*store_outbox_cb)(void *ctx, const struct store_outbox_row 
 mado_status store_outbox_list(struct store *s, struct arena *a, int64_t ticket_id, store_outbox_cb cb,
                               void *ctx, struct mado_err *err);
 
+/* ---- templates ---- */
+
+/* The stored override of a template; *found false when there is none. */
+mado_status store_template_get(struct store *s, struct arena *a, const char *name, const char *language,
+                               const char **subject, const char **body, bool *found, struct mado_err *err);
+mado_status store_template_put(struct store *s, const char *name, const char *language, const char *subject,
+                               const char *body, int64_t agent_id, time_t now, struct mado_err *err);
+/* Back to the built-in text; *found false when there was no override. */
+mado_status store_template_delete(struct store *s, const char *name, const char *language, bool *found,
+                                  struct mado_err *err);
+
+/* The customer's language ("" when unknown or no such customer). */
+mado_status store_customer_language(struct store *s, struct arena *a, int64_t customer_id, const char **language,
+                                    struct mado_err *err);
+
 #endif

@@ -15,19 +15,21 @@ static const char sql_claim[] =
 	"UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ?3 "
 	"WHERE id = ?1 AND status IN ('queued','sending') AND next_attempt_at <= ?2";
 #define OUTBOX_COLS \
-	"id, message_id, ticket_id, coalesce(agent_id,0), kind, status, mail_from, rcpt_json, headers_json, " \
+	"id, coalesce(message_id,0), ticket_id, coalesce(agent_id,0), kind, status, mail_from, rcpt_json, headers_json, " \
 	"body_text, body_html, attachments_json, charset, last_error, recipient, attempts, next_attempt_at, " \
 	"created_at, coalesce(sent_at,0) FROM outbox "
 static const char sql_get[] = "SELECT " OUTBOX_COLS "WHERE id = ?1";
 static const char sql_list[] =
-	"SELECT id, message_id, ticket_id, coalesce(agent_id,0), kind, status, mail_from, rcpt_json, '', '', '', "
+	"SELECT id, coalesce(message_id,0), ticket_id, coalesce(agent_id,0), kind, status, mail_from, rcpt_json, '', '', '', "
 	"attachments_json, charset, last_error, recipient, attempts, next_attempt_at, created_at, coalesce(sent_at,0) "
 	"FROM outbox WHERE ?1 = 0 OR ticket_id = ?1 ORDER BY id";
 static const char sql_finish[] =
 	"UPDATE outbox SET status = ?2, next_attempt_at = ?3, last_error = ?4, "
 	"sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END WHERE id = ?1";
+/* kind 'auto' counts every automatic mail to customers */
 static const char sql_count[] =
-	"SELECT count(*) FROM outbox WHERE kind = ?1 AND created_at >= ?2 "
+	"SELECT count(*) FROM outbox WHERE (kind = ?1 OR (?1 = 'auto' AND kind IN ('ack','notice'))) "
+	"AND created_at >= ?2 "
 	"AND (?3 = '' OR recipient = lower(?3)) AND (?4 = 0 OR ticket_id = ?4)";
 
 mado_status store_outbox_due(struct store *s, time_t now, int64_t limit, store_id_cb cb, void *ctx,
@@ -130,4 +132,76 @@ mado_status store_outbox_list(struct store *s, struct arena *a, int64_t ticket_i
 	sqlite3_bind_int64(st, 1, ticket_id);
 	struct store_outbox_row r;
 	STORE_EACH_ROW(s, st, err, read_outbox(a, st, &r); r_ = cb(ctx, &r));
+}
+
+/* ---- templates ---- */
+
+static const char sql_tpl_get[] = "SELECT subject, body FROM mail_templates WHERE name = ?1 AND language = ?2";
+static const char sql_tpl_put[] =
+	"INSERT INTO mail_templates(name, language, subject, body, updated_by, updated_at) "
+	"VALUES (?1, ?2, ?3, ?4, nullif(?5,0), ?6) ON CONFLICT(name, language) DO UPDATE SET "
+	"subject = excluded.subject, body = excluded.body, updated_by = excluded.updated_by, "
+	"updated_at = excluded.updated_at";
+static const char sql_tpl_delete[] = "DELETE FROM mail_templates WHERE name = ?1 AND language = ?2";
+static const char sql_customer_lang[] = "SELECT language FROM customers WHERE id = ?1";
+
+mado_status store_template_get(struct store *s, struct arena *a, const char *name, const char *language,
+                               const char **subject, const char **body, bool *found, struct mado_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_tpl_get, err);
+	if (!st)
+		return MADO_EDB;
+	store_bind_text(st, 1, name);
+	store_bind_text(st, 2, language);
+	mado_status r = store_step_row(s, st, found, err);
+	if (r == MADO_OK && *found) {
+		*subject = store_col_str(a, st, 0);
+		*body = store_col_str(a, st, 1);
+	}
+	sqlite3_reset(st);
+	return r;
+}
+
+mado_status store_template_put(struct store *s, const char *name, const char *language, const char *subject,
+                               const char *body, int64_t agent_id, time_t now, struct mado_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_tpl_put, err);
+	if (!st)
+		return MADO_EDB;
+	store_bind_text(st, 1, name);
+	store_bind_text(st, 2, language);
+	store_bind_text(st, 3, subject);
+	store_bind_text(st, 4, body);
+	sqlite3_bind_int64(st, 5, agent_id);
+	sqlite3_bind_int64(st, 6, (int64_t)now);
+	return store_step_done(s, st, err);
+}
+
+mado_status store_template_delete(struct store *s, const char *name, const char *language, bool *found,
+                                  struct mado_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_tpl_delete, err);
+	if (!st)
+		return MADO_EDB;
+	store_bind_text(st, 1, name);
+	store_bind_text(st, 2, language);
+	mado_status r = store_step_done(s, st, err);
+	*found = r == MADO_OK && sqlite3_changes(store_db(s)) > 0;
+	return r;
+}
+
+mado_status store_customer_language(struct store *s, struct arena *a, int64_t customer_id, const char **language,
+                                    struct mado_err *err)
+{
+	*language = "";
+	sqlite3_stmt *st = store_stmt(s, sql_customer_lang, err);
+	if (!st)
+		return MADO_EDB;
+	sqlite3_bind_int64(st, 1, customer_id);
+	bool found;
+	mado_status r = store_step_row(s, st, &found, err);
+	if (r == MADO_OK && found)
+		*language = store_col_str(a, st, 0);
+	sqlite3_reset(st);
+	return r;
 }

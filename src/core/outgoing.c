@@ -1,0 +1,253 @@
+/*
+ * Automatic mail (see outgoing.h). The decision comes first and is cheap
+ * (indexed counts over the outbox: outbox_recipient, outbox_ticket); the
+ * mail is then built as [name, value] header pairs for the sender, which
+ * composes and encodes it (jobs/outbox.c, mail/compose.c).
+ */
+#include "core/outgoing.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/template.h"
+#include "mail/compose.h"
+#include "mail/thread.h"
+#include "store/store_outgoing.h"
+
+/* The first of mailbox.addresses (arena). */
+static const char *support_address(struct arena *a, const struct mado_config *cfg)
+{
+	const char *p = cfg->support_addresses;
+	p += strspn(p, " ,");
+	size_t l = strcspn(p, ", \t");
+	return l ? arena_strndup(a, p, l) : "support@localhost";
+}
+
+/* Why no ack may go to this address now, or NULL. */
+static mado_status ack_refusal(const struct outgoing_ack *in, struct arena *a, const char **why,
+                               struct mado_err *err)
+{
+	const struct mado_config *cfg = in->cfg;
+	*why = NULL;
+	if (!in->may_auto_answer) {
+		*why = "machine mail (auto-reply, bounce, list, bulk or spam)";
+		return MADO_OK;
+	}
+	if (in->own_address) {
+		*why = "the sender is one of our addresses";
+		return MADO_OK;
+	}
+	if (!in->to_email || !compose_address_ok(in->to_email)) {
+		*why = "no plain sender address";
+		return MADO_OK;
+	}
+	struct store_customer c;
+	mado_status st = store_customer_get(in->store, a, in->to_email, &c, err);
+	if (st && st != MADO_ENOTFOUND)
+		return st;
+	if (!st && c.bouncing) {
+		*why = "the address bounces";
+		return MADO_OK;
+	}
+	int64_t n = 0;
+	time_t window = in->now - (time_t)cfg->auto_window_minutes * 60;
+	if (cfg->ack_recipient_hours &&
+	    (st = store_outbox_count(in->store, "ack", in->to_email, 0, in->now - (time_t)cfg->ack_recipient_hours * 3600,
+	                             &n, err)))
+		return st;
+	if (n) {
+		*why = "the address was acknowledged recently (ack.recipient_hours)";
+		return MADO_OK;
+	}
+	if ((st = store_outbox_count(in->store, "auto", NULL, in->ticket_id, window, &n, err)))
+		return st;
+	if (n >= (int64_t)cfg->auto_per_ticket_max) {
+		*why = "rate limit per ticket (auto.per_ticket_max)";
+		return MADO_OK;
+	}
+	if ((st = store_outbox_count(in->store, "auto", NULL, 0, window, &n, err)))
+		return st;
+	if (n >= (int64_t)cfg->auto_global_max)
+		*why = "rate limit (auto.global_max)";
+	return MADO_OK;
+}
+
+/* The template in the customer's language: the admin's text, else ours. */
+static mado_status load_template(struct store *s, struct arena *a, const char *name, const char *lang,
+                                 const char **subject, const char **body, struct mado_err *err)
+{
+	bool found = false;
+	mado_status st = store_template_get(s, a, name, lang, subject, body, &found, err);
+	if (!st && !found && !tpl_default(name, lang, subject, body))
+		st = mado_fail(err, MADO_ENOTFOUND, "no template %s", name);
+	return st;
+}
+
+struct rendered {
+	struct buf subject, text, html;
+};
+
+static mado_status render_ack(const struct outgoing_ack *in, struct arena *a, struct rendered *r,
+                              struct mado_err *err)
+{
+	struct store_ticket t;
+	mado_status st = store_ticket_get(in->store, a, in->ticket_id, &t, err);
+	const char *lang = "";
+	if (!st)
+		st = store_customer_language(in->store, a, t.customer_id, &lang, err);
+	if (st)
+		return st;
+	char num[32], hours[32], url[600];
+	snprintf(num, sizeof num, "%" PRId64, in->ticket_id);
+	snprintf(hours, sizeof hours, "%zu", in->cfg->ack_first_response_hours);
+	struct buf token, subjtext;
+	buf_init(&token, 0);
+	buf_init(&subjtext, 0);
+	thread_token_format(in->cfg->subject_token, in->ticket_id, &token);
+	/* {n} in the URL setting is the ticket number */
+	thread_token_format(in->cfg->ticket_url, in->ticket_id, &subjtext);
+	snprintf(url, sizeof url, "%s", subjtext.p ? subjtext.p : "");
+	buf_reset(&subjtext);
+	buf_printf(&subjtext, "%s\n%s", in->subject ? in->subject : "", in->text ? in->text : "");
+	lang = tpl_language(lang, subjtext.p);
+	const char *name = in->to_name && *in->to_name ? in->to_name : in->to_email;
+	struct tpl_var vars[] = {
+		{ "ticket.number", num },
+		{ "ticket.subject", in->subject },
+		{ "ticket.token", token.p },
+		{ "ticket.url", url },
+		{ "ticket.status", t.status },
+		{ "customer.name", name },
+		{ "customer.email", in->to_email },
+		{ "sla.first_response_hours", hours },
+		{ "support.name", *in->cfg->from_name ? in->cfg->from_name : support_address(a, in->cfg) },
+		{ "support.address", support_address(a, in->cfg) },
+	};
+	size_t nv = sizeof vars / sizeof vars[0];
+	const char *tsubj, *tbody;
+	if (!(st = load_template(in->store, a, "ack", lang, &tsubj, &tbody, err)) &&
+	    !(st = tpl_render(tsubj, vars, nv, TPL_TEXT, &r->subject, err)) &&
+	    !(st = tpl_render(tbody, vars, nv, TPL_TEXT, &r->text, err)))
+		st = tpl_text_to_html(r->text.p ? r->text.p : "", &r->html);
+	buf_free(&token);
+	buf_free(&subjtext);
+	return st;
+}
+
+static void add_header(json_t *h, const char *name, const char *value)
+{
+	json_array_append_new(h, json_pack("[s, s]", name, value));
+}
+
+/* Queue the ack (and register its Message-ID for threading). */
+static mado_status queue_ack(const struct outgoing_ack *in, struct arena *a, const struct rendered *r,
+                             struct mado_err *err)
+{
+	struct store *s = in->store;
+	const char *from = support_address(a, in->cfg);
+	struct buf mid, reply_to;
+	buf_init(&mid, 0);
+	buf_init(&reply_to, 0);
+	char tag[32];
+	snprintf(tag, sizeof tag, "%" PRId64, in->ticket_id);
+	compose_new_message_id(tag, in->cfg->msgid_domain, &mid);
+	thread_sign_address(in->key, from, in->ticket_id, &reply_to);
+	json_t *h = json_array(), *refs = json_loads(in->references_json ? in->references_json : "[]", 0, NULL);
+	if (!json_is_array(refs)) {
+		json_decref(refs);
+		refs = json_array();
+	}
+	if (in->in_reply_to && *in->in_reply_to)
+		json_array_append_new(refs, json_string(in->in_reply_to));
+	struct buf refs_h, angle;
+	buf_init(&refs_h, 0);
+	buf_init(&angle, 0);
+	for (size_t i = 0; i < json_array_size(refs); i++)
+		buf_printf(&refs_h, "%s<%s>", i ? " " : "", json_string_value(json_array_get(refs, i)));
+	add_header(h, "From", from);
+	json_array_append_new(h, json_pack("[s, [{s:s, s:s}]]", "To", "name", in->to_name ? in->to_name : "", "email",
+	                                   in->to_email));
+	add_header(h, "Reply-To", reply_to.p ? reply_to.p : from);
+	add_header(h, "Subject", r->subject.p ? r->subject.p : "");
+	buf_printf(&angle, "<%s>", mid.p);
+	add_header(h, "Message-ID", angle.p);
+	if (in->in_reply_to && *in->in_reply_to) {
+		buf_reset(&angle);
+		buf_printf(&angle, "<%s>", in->in_reply_to);
+		add_header(h, "In-Reply-To", angle.p);
+		add_header(h, "References", refs_h.p);
+	}
+	add_header(h, "Auto-Submitted", "auto-replied");
+	if (*in->cfg->loop_header)
+		add_header(h, in->cfg->loop_header, "1");
+	char *headers = json_dumps(h, JSON_COMPACT);
+	json_t *rc = json_pack("[s]", in->to_email);
+	char *rcpt = json_dumps(rc, JSON_COMPACT);
+	/* not a message of the conversation: only its Message-ID is kept, so
+	 * that an answer to the ack threads */
+	mado_status st = store_thread_add(s, mid.p, in->ticket_id, err);
+	int64_t ob = 0;
+	if (!st) {
+		struct store_outbox_new o = {
+			.ticket_id = in->ticket_id,
+			.mail_from = "",   /* null envelope sender: bounces of acks vanish (RFC 3834) */
+			.rcpt_json = rcpt,
+			.headers_json = headers,
+			.body_text = r->text.p ? r->text.p : "",
+			.attachments_json = "[]",
+			.now = in->now,
+			.kind = "ack",
+			.recipient = in->to_email,
+			.body_html = r->html.p,
+			.charset = in->cfg->mail_charset,
+		};
+		st = store_outbox_add(s, &o, &ob, err);
+	}
+	if (!st) {
+		char v[340];
+		snprintf(v, sizeof v, "queued to %s", in->to_email);
+		st = store_event_add(s, in->ticket_id, "system", "ack", "", NULL, v, in->now, err);
+	}
+	free(headers);
+	free(rcpt);
+	json_decref(h);
+	json_decref(refs);
+	json_decref(rc);
+	buf_free(&mid);
+	buf_free(&reply_to);
+	buf_free(&refs_h);
+	buf_free(&angle);
+	return st;
+}
+
+mado_status outgoing_ack(const struct outgoing_ack *in, struct mado_err *err)
+{
+	if (!in->cfg->ack_enabled || !in->ticket_id)
+		return MADO_OK;
+	struct arena *a = arena_new();
+	if (!a)
+		return mado_fail(err, MADO_ENOMEM, "out of memory");
+	const char *why = NULL;
+	mado_status st = ack_refusal(in, a, &why, err);
+	if (!st && why) {
+		char v[200];
+		snprintf(v, sizeof v, "suppressed: %s", why);
+		st = store_event_add(in->store, in->ticket_id, "system", "ack", "", NULL, v, in->now, err);
+	} else if (!st) {
+		struct rendered r;
+		buf_init(&r.subject, 0);
+		buf_init(&r.text, 0);
+		buf_init(&r.html, 0);
+		st = render_ack(in, a, &r, err);
+		if (!st)
+			st = queue_ack(in, a, &r, err);
+		buf_free(&r.subject);
+		buf_free(&r.text);
+		buf_free(&r.html);
+	}
+	arena_free(a);
+	return st;
+}

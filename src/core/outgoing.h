@@ -1,0 +1,47 @@
+/*
+ * Automatic mail to customers, queued inside the caller's transaction:
+ * the acknowledgement of a new ticket now, notices (status change,
+ * resolution, reminder) through the same path. Decides whether a mail may
+ * go (RFC 3834 and the reliability rules: never to machine mail, our own
+ * addresses, bouncing addresses; one ack per address per
+ * ack.recipient_hours; at most auto.per_ticket_max per ticket and
+ * auto.global_max in all per auto.window_minutes), renders the template
+ * in the customer's language, stores the mail as an outgoing message
+ * (so the customer's answer threads by its Message-ID) and queues it in
+ * the outbox with a null envelope sender and Auto-Submitted.
+ *
+ * No I/O beyond the store; config and key are passed in.
+ */
+#ifndef MADO_CORE_OUTGOING_H
+#define MADO_CORE_OUTGOING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "store/store.h"
+#include "util/config.h"
+
+struct outgoing_ack {
+	struct store *store;
+	const struct mado_config *cfg;
+	const unsigned char *key;       /* THREAD_KEY_BYTES */
+	int64_t ticket_id;
+	const char *to_email, *to_name; /* the new ticket's requester */
+	const char *subject;            /* the ticket's subject */
+	const char *text;               /* the customer's text (language guess) */
+	const char *in_reply_to;        /* the customer's Message-ID ("" if none) */
+	const char *references_json;    /* its References, JSON array */
+	bool may_auto_answer;           /* hygiene: no machine-mail flag */
+	bool own_address;               /* the sender is one of our addresses */
+	time_t now;
+};
+
+/*
+ * Queue the acknowledgement of a new ticket, or record on the ticket why
+ * none goes (an "ack" event "suppressed: <why>"). Fails only on database
+ * trouble.
+ */
+mado_status outgoing_ack(const struct outgoing_ack *in, struct mado_err *err);
+
+#endif
