@@ -90,50 +90,61 @@ struct rendered {
 	struct buf subject, text, html;
 };
 
+mado_status outgoing_ticket_vars(struct store *s, struct arena *a, const struct mado_config *cfg, int64_t ticket_id,
+                                 const char *agent_name, const char *text, struct outgoing_vars *v,
+                                 struct mado_err *err)
+{
+	struct store_ticket t;
+	const char *lang = "";
+	mado_status st = store_ticket_get(s, a, ticket_id, &t, err);
+	if (!st)
+		st = store_customer_language(s, a, t.customer_id, &lang, err);
+	if (st)
+		return st;
+	char num[32], hours[32];
+	snprintf(num, sizeof num, "%" PRId64, ticket_id);
+	snprintf(hours, sizeof hours, "%zu", cfg->ack_first_response_hours);
+	struct buf token, url, guess;
+	buf_init(&token, 0);
+	buf_init(&url, 0);
+	buf_init(&guess, 0);
+	thread_token_format(cfg->subject_token, ticket_id, &token);
+	thread_token_format(cfg->ticket_url, ticket_id, &url);  /* {n} in the URL is the number too */
+	buf_printf(&guess, "%s\n%s", t.subject, text ? text : "");
+	v->language = tpl_language(lang, guess.p);
+	const char *support = support_address(a, cfg);
+	const struct tpl_var vars[] = {
+		{ "ticket.number", arena_strdup(a, num) },
+		{ "ticket.subject", t.subject },
+		{ "ticket.token", arena_strdup(a, token.p ? token.p : "") },
+		{ "ticket.url", arena_strdup(a, url.p ? url.p : "") },
+		{ "ticket.status", t.status },
+		{ "customer.name", t.customer_name && *t.customer_name ? t.customer_name : t.customer_email },
+		{ "customer.email", t.customer_email },
+		{ "agent.name", agent_name ? arena_strdup(a, agent_name) : "" },
+		{ "sla.first_response_hours", arena_strdup(a, hours) },
+		{ "survey.url", "" },
+		{ "support.name", *cfg->from_name ? cfg->from_name : support },
+		{ "support.address", support },
+	};
+	memcpy(v->vars, vars, sizeof vars);
+	v->n = sizeof vars / sizeof vars[0];
+	buf_free(&token);
+	buf_free(&url);
+	buf_free(&guess);
+	return MADO_OK;
+}
+
 static mado_status render_ack(const struct outgoing_ack *in, struct arena *a, struct rendered *r,
                               struct mado_err *err)
 {
-	struct store_ticket t;
-	mado_status st = store_ticket_get(in->store, a, in->ticket_id, &t, err);
-	const char *lang = "";
-	if (!st)
-		st = store_customer_language(in->store, a, t.customer_id, &lang, err);
-	if (st)
-		return st;
-	char num[32], hours[32], url[600];
-	snprintf(num, sizeof num, "%" PRId64, in->ticket_id);
-	snprintf(hours, sizeof hours, "%zu", in->cfg->ack_first_response_hours);
-	struct buf token, subjtext;
-	buf_init(&token, 0);
-	buf_init(&subjtext, 0);
-	thread_token_format(in->cfg->subject_token, in->ticket_id, &token);
-	/* {n} in the URL setting is the ticket number */
-	thread_token_format(in->cfg->ticket_url, in->ticket_id, &subjtext);
-	snprintf(url, sizeof url, "%s", subjtext.p ? subjtext.p : "");
-	buf_reset(&subjtext);
-	buf_printf(&subjtext, "%s\n%s", in->subject ? in->subject : "", in->text ? in->text : "");
-	lang = tpl_language(lang, subjtext.p);
-	const char *name = in->to_name && *in->to_name ? in->to_name : in->to_email;
-	struct tpl_var vars[] = {
-		{ "ticket.number", num },
-		{ "ticket.subject", in->subject },
-		{ "ticket.token", token.p },
-		{ "ticket.url", url },
-		{ "ticket.status", t.status },
-		{ "customer.name", name },
-		{ "customer.email", in->to_email },
-		{ "sla.first_response_hours", hours },
-		{ "support.name", *in->cfg->from_name ? in->cfg->from_name : support_address(a, in->cfg) },
-		{ "support.address", support_address(a, in->cfg) },
-	};
-	size_t nv = sizeof vars / sizeof vars[0];
+	struct outgoing_vars v;
+	mado_status st = outgoing_ticket_vars(in->store, a, in->cfg, in->ticket_id, NULL, in->text, &v, err);
 	const char *tsubj, *tbody;
-	if (!(st = load_template(in->store, a, "ack", lang, &tsubj, &tbody, err)) &&
-	    !(st = tpl_render(tsubj, vars, nv, TPL_TEXT, &r->subject, err)) &&
-	    !(st = tpl_render(tbody, vars, nv, TPL_TEXT, &r->text, err)))
+	if (!st && !(st = load_template(in->store, a, "ack", v.language, &tsubj, &tbody, err)) &&
+	    !(st = tpl_render(tsubj, v.vars, v.n, TPL_TEXT, &r->subject, err)) &&
+	    !(st = tpl_render(tbody, v.vars, v.n, TPL_TEXT, &r->text, err)))
 		st = tpl_text_to_html(r->text.p ? r->text.p : "", &r->html);
-	buf_free(&token);
-	buf_free(&subjtext);
 	return st;
 }
 

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "core/template.h"
 #include "store/store.h"
 #include "util/config.h"
 
@@ -43,5 +44,16 @@ struct outgoing_ack {
  * trouble.
  */
 mado_status outgoing_ack(const struct outgoing_ack *in, struct mado_err *err);
+
+/* The template variables of a ticket (core/template.h), and the language
+ * its mail should be in. Strings are owned by the arena. */
+struct outgoing_vars {
+	struct tpl_var vars[16];
+	size_t n;
+	const char *language;   /* "ja" or "en" */
+};
+mado_status outgoing_ticket_vars(struct store *s, struct arena *a, const struct mado_config *cfg, int64_t ticket_id,
+                                 const char *agent_name, const char *text, struct outgoing_vars *v,
+                                 struct mado_err *err);
 
 #endif

@@ -47,6 +47,15 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/groups", api_group_create, ROLE_ADMIN, 4 * KB, 0 },
 	{ "POST", "/api/v1/groups/:id/members", api_group_member_add, ROLE_ADMIN, 4 * KB, 0 },
 	{ "POST", "/api/v1/tokens", api_token_create, ROLE_LIGHT_AGENT, 4 * KB, 0 },
+	{ "GET", "/api/v1/admin/templates", api_templates_list, ROLE_ADMIN, 0, 0 },
+	{ "GET", "/api/v1/admin/templates/:name/:lang", api_template_get, ROLE_ADMIN, 0, 0 },
+	{ "PUT", "/api/v1/admin/templates/:name/:lang", api_template_put, ROLE_ADMIN, 80 * KB, 0 },
+	{ "DELETE", "/api/v1/admin/templates/:name/:lang", api_template_delete, ROLE_ADMIN, 0, 0 },
+	{ "GET", "/api/v1/canned", api_canned_list, ROLE_LIGHT_AGENT, 0, 0 },
+	{ "POST", "/api/v1/canned", api_canned_create, ROLE_AGENT, 80 * KB, 0 },
+	{ "PATCH", "/api/v1/canned/:id", api_canned_update, ROLE_AGENT, 80 * KB, 0 },
+	{ "DELETE", "/api/v1/canned/:id", api_canned_delete, ROLE_AGENT, 0, 0 },
+	{ "POST", "/api/v1/canned/:id/render", api_canned_render, ROLE_LIGHT_AGENT, 1 * KB, 0 },
 };
 
 const size_t http_nroutes = sizeof http_routes / sizeof http_routes[0];

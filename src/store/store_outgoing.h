@@ -61,6 +61,25 @@ mado_status store_template_put(struct store *s, const char *name, const char *la
 mado_status store_template_delete(struct store *s, const char *name, const char *language, bool *found,
                                   struct mado_err *err);
 
+/* ---- canned responses ---- */
+
+struct store_canned {
+	int64_t id, created_by;
+	const char *title, *body;
+	time_t created_at, updated_at;
+};
+typedef mado_status (*store_canned_cb)(void *ctx, const struct store_canned *c);
+mado_status store_canned_add(struct store *s, const char *title, const char *body, int64_t agent_id, time_t now,
+                             int64_t *id, struct mado_err *err);
+mado_status store_canned_list(struct store *s, struct arena *a, store_canned_cb cb, void *ctx, struct mado_err *err);
+/* MADO_ENOTFOUND when there is none. */
+mado_status store_canned_get(struct store *s, struct arena *a, int64_t id, struct store_canned *c,
+                             struct mado_err *err);
+/* title/body NULL = unchanged; *found false when there is no such row. */
+mado_status store_canned_update(struct store *s, int64_t id, const char *title, const char *body, time_t now,
+                                bool *found, struct mado_err *err);
+mado_status store_canned_delete(struct store *s, int64_t id, bool *found, struct mado_err *err);
+
 /* The customer's language ("" when unknown or no such customer). */
 mado_status store_customer_language(struct store *s, struct arena *a, int64_t customer_id, const char **language,
                                     struct mado_err *err);

@@ -8,6 +8,8 @@
 
 #include "store/sqlite/internal.h"
 
+static mado_status write_by_id(struct store *s, sqlite3_stmt *st, bool *found, struct mado_err *err);
+
 static const char sql_due[] =
 	"SELECT id FROM outbox WHERE status IN ('queued','sending') AND next_attempt_at <= ?1 "
 	"ORDER BY next_attempt_at, id LIMIT ?2";
@@ -185,9 +187,7 @@ mado_status store_template_delete(struct store *s, const char *name, const char 
 		return MADO_EDB;
 	store_bind_text(st, 1, name);
 	store_bind_text(st, 2, language);
-	mado_status r = store_step_done(s, st, err);
-	*found = r == MADO_OK && sqlite3_changes(store_db(s)) > 0;
-	return r;
+	return write_by_id(s, st, found, err);
 }
 
 mado_status store_customer_language(struct store *s, struct arena *a, int64_t customer_id, const char **language,
@@ -204,4 +204,90 @@ mado_status store_customer_language(struct store *s, struct arena *a, int64_t cu
 		*language = store_col_str(a, st, 0);
 	sqlite3_reset(st);
 	return r;
+}
+
+/* ---- canned responses ---- */
+
+static const char sql_canned_add[] =
+	"INSERT INTO canned_responses(title, body, created_by, created_at, updated_at) VALUES (?1, ?2, nullif(?3,0), ?4, ?4)";
+#define CANNED_COLS "SELECT id, coalesce(created_by,0), title, body, created_at, updated_at FROM canned_responses "
+static const char sql_canned_list[] = CANNED_COLS "ORDER BY title COLLATE NOCASE, id";
+static const char sql_canned_get[] = CANNED_COLS "WHERE id = ?1";
+static const char sql_canned_update[] =
+	"UPDATE canned_responses SET title = coalesce(?2, title), body = coalesce(?3, body), updated_at = ?4 WHERE id = ?1";
+static const char sql_canned_delete[] = "DELETE FROM canned_responses WHERE id = ?1";
+
+/* A store_row_reader: out is a struct store_canned. */
+static void read_canned(struct arena *a, sqlite3_stmt *st, void *out)
+{
+	struct store_canned *c = out;
+	c->id = sqlite3_column_int64(st, 0);
+	c->created_by = sqlite3_column_int64(st, 1);
+	c->title = store_col_str(a, st, 2);
+	c->body = store_col_str(a, st, 3);
+	c->created_at = (time_t)sqlite3_column_int64(st, 4);
+	c->updated_at = (time_t)sqlite3_column_int64(st, 5);
+}
+
+mado_status store_canned_add(struct store *s, const char *title, const char *body, int64_t agent_id, time_t now,
+                             int64_t *id, struct mado_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_canned_add, err);
+	if (!st)
+		return MADO_EDB;
+	store_bind_text(st, 1, title);
+	store_bind_text(st, 2, body);
+	sqlite3_bind_int64(st, 3, agent_id);
+	sqlite3_bind_int64(st, 4, (int64_t)now);
+	mado_status r = store_step_done(s, st, err);
+	if (r == MADO_OK)
+		*id = sqlite3_last_insert_rowid(store_db(s));
+	return r;
+}
+
+mado_status store_canned_list(struct store *s, struct arena *a, store_canned_cb cb, void *ctx, struct mado_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_canned_list, err);
+	if (!st)
+		return MADO_EDB;
+	struct store_canned c;
+	STORE_EACH_ROW(s, st, err, read_canned(a, st, &c); r_ = cb(ctx, &c));
+}
+
+mado_status store_canned_get(struct store *s, struct arena *a, int64_t id, struct store_canned *c,
+                             struct mado_err *err)
+{
+	return store_get_by_id(s, a, sql_canned_get, id, read_canned, c, "canned response", err);
+}
+
+/* Step a write of at most one row; *found says whether a row changed. */
+static mado_status write_by_id(struct store *s, sqlite3_stmt *st, bool *found, struct mado_err *err)
+{
+	mado_status r = store_step_done(s, st, err);
+	*found = r == MADO_OK && sqlite3_changes(store_db(s)) > 0;
+	return r;
+}
+
+mado_status store_canned_update(struct store *s, int64_t id, const char *title, const char *body, time_t now,
+                                bool *found, struct mado_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_canned_update, err);
+	if (!st)
+		return MADO_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	if (title)
+		store_bind_text(st, 2, title);
+	if (body)
+		store_bind_text(st, 3, body);
+	sqlite3_bind_int64(st, 4, (int64_t)now);
+	return write_by_id(s, st, found, err);
+}
+
+mado_status store_canned_delete(struct store *s, int64_t id, bool *found, struct mado_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_canned_delete, err);
+	if (!st)
+		return MADO_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	return write_by_id(s, st, found, err);
 }
