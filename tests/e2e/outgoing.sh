@@ -98,10 +98,14 @@ is "$(hdr Auto-Submitted)" "" "an agent reply is not Auto-Submitted"
 
 # the customer answers with reply-all, as a mail client builds it
 REF=$(hdr References)
-printf 'From: Alice Smith <alice@example.org>\nTo: %s\nSubject: Re: %s\nMessage-ID: <c2@example.org>\nIn-Reply-To: %s\nReferences: %s %s\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nIt is out now, thanks.\n' \
+printf 'From: Alice Smith <alice@example.org>\nTo: %s\nSubject: Re: %s\nMessage-ID: <c2@example.org>\nIn-Reply-To: %s\nReferences: %s %s\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nIt is out now, thanks.\n\nOn Mon, 23 Nov 2026 at 10:00, Example Support <support@example.com> wrote:\n> Hello Alice,\n>\n> please unplug it.\n' \
 	"$RT" "$(hdr Subject)" "$(hdr Message-ID)" "$REF" "$(hdr Message-ID)" | mado -w "$W" ingest
 i=0; while [ "$(sql "$W" "SELECT count(*) FROM messages WHERE message_id='c2@example.org'")" -lt 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 is "$(sql "$W" "SELECT ticket_id FROM messages WHERE message_id='c2@example.org'")" 1 "the customer's reply-all lands on the same ticket"
+J=$(mado -w "$W" ticket show 1 --json)
+is "$(printf '%s\n' "$J" | jq -r '.messages[] | select(.message_id=="c2@example.org") | .text_new')" "It is out now, thanks." "…shown with our quoted mail folded (text_new)"
+is "$(printf '%s\n' "$J" | jq -c '.messages[] | select(.message_id=="c2@example.org") | .folded')" '[{"kind":"history","from_line":2,"to_line":6}]' "…the folded lines"
+ok "$(printf '%s\n' "$J" | jq -r '.messages[] | select(.message_id=="c2@example.org") | .text' | grep -q 'please unplug it'; echo $?)" "…and the full text kept"
 # the same answer through a client that drops In-Reply-To: the signed Reply-To still threads it
 printf 'From: Alice Smith <alice@example.org>\nTo: %s\nSubject: Re: something else\nMessage-ID: <c3@example.org>\n\nAnd another thing.\n' "$RT" | mado -w "$W" ingest
 i=0; while [ "$(sql "$W" "SELECT count(*) FROM messages WHERE message_id='c3@example.org'")" -lt 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
