@@ -184,6 +184,28 @@ is "$(sql "$W" "SELECT ticket_id FROM messages WHERE message_id='j2@example.jp'"
 is "$(sql "$W" "SELECT subject FROM messages WHERE message_id='j2@example.jp'")" "Re: Re: 請求書について [#$T]" "…its subject decodes from our ISO-2022-JP words"
 is "$(sql "$W" "SELECT body_text FROM messages WHERE message_id='j2@example.jp'")" "了解しました。" "…with its Japanese body"
 
+# ---- a crash between the relay's 250 and 'sent': one more copy, same Message-ID ----
+echo "outbox.sending_lease_seconds = 10" >>"$W/mado.conf"
+reply 1 '{"body":"Sent just before a crash."}'
+OB4=$(printf '%s\n' "$R" | jq -r .outbox.id)
+MID4=$(printf '%s\n' "$R" | jq -r .message.message_id)
+relay crash
+MADO_FAULT=crash:outbox-after-send mado -w "$W" outbox run >/dev/null 2>&1
+ok "$(test $? -ne 0; echo $?)" "the sender died right after the relay accepted the mail"
+is "$(status $OB4)" "sending|1" "…leaving the row 'sending'"
+is "$(mado -w "$W" outbox run)" "sent 0, retry later 0, failed 0" "…which no sender takes while its lease runs"
+sleep 10
+is "$(mado -w "$W" outbox run)" "sent 1, retry later 0, failed 0" "after the lease it is sent again"
+is "$(status $OB4)" "sent|2" "…and marked sent"
+is "$(ncaptured crash)" 2 "the relay got it twice: at most one duplicate"
+is "$(grep -h '^Message-ID:' "$TMPROOT/crash"/* | tr -d '\r' | sort -u)" "Message-ID: <$MID4>" "…both with the same Message-ID"
+# the message without smtp-sink's own X-*/Received lines in front
+sent_part() { awk 'h == 0 && (/^X-/ || /^Received:/ || /^[ \t]/) { next } { h = 1; print }' "$1"; }
+set -- "$TMPROOT/crash"/*
+sent_part "$1" >"$TMPROOT/copy1"; sent_part "$2" >"$TMPROOT/copy2"
+ok "$(cmp -s "$TMPROOT/copy1" "$TMPROOT/copy2" && test -s "$TMPROOT/copy1"; echo $?)" "…and the same bytes"
+is "$(mado -w "$W" outbox run)" "sent 0, retry later 0, failed 0" "nothing more is sent"
+
 # ---- the sender inside mado serve ----
 echo "outbox.in_serve = true" >>"$W/mado.conf"
 stop_server
