@@ -582,6 +582,9 @@ mado_status intake_message(struct intake_ctx *ctx, const char *raw, size_t len,
 		}
 		if (!res->new_ticket && (st = store_ticket_touch(ctx->store, ticket, now, err)))
 			goto out;
+		if (!res->new_ticket && !machine &&
+		    (st = outgoing_notify_assignee(ctx->store, ctx->cfg, ticket, "customer_replied", m->subject, now, err)))
+			goto out;
 	}
 	if ((st = note_bounce(ctx, ticket, row, &hy, now, err)))
 		goto out;

@@ -16,6 +16,8 @@
 #include "mail/compose.h"
 #include "mail/thread.h"
 #include "store/store_outgoing.h"
+#include "store/store_people.h"
+#include "store/store_tickets.h"
 
 /* The first of mailbox.addresses (arena). */
 static const char *support_address(struct arena *a, const struct mado_config *cfg)
@@ -259,6 +261,143 @@ mado_status outgoing_ack(const struct outgoing_ack *in, struct mado_err *err)
 		buf_free(&r.text);
 		buf_free(&r.html);
 	}
+	arena_free(a);
+	return st;
+}
+
+/* ---- agent notifications ---- */
+
+static const struct {
+	const char *what, *en, *ja;
+} notices[] = {
+	{ "new_in_group", "New in your group", "グループに新しいチケット" },
+	{ "assigned", "Assigned to you", "担当になりました" },
+	{ "customer_replied", "The customer replied", "お客様から返信がありました" },
+	{ "mention", "You were mentioned", "メンションされました" },
+	{ "delivery_failed", "Your reply could not be delivered", "返信を配信できませんでした" },
+};
+
+static bool wanted(const struct store_notify *n, const char *what)
+{
+	return !strcmp(what, "delivery_failed") || (!strcmp(what, "new_in_group") && n->new_in_group) ||
+	       (!strcmp(what, "assigned") && n->assigned) || (!strcmp(what, "customer_replied") && n->customer_replied) ||
+	       (!strcmp(what, "mention") && n->mention);
+}
+
+mado_status outgoing_notify_agent(struct store *s, const struct mado_config *cfg, int64_t agent_id,
+                                  int64_t actor_agent_id, int64_t ticket_id, const char *what, const char *detail,
+                                  time_t now, struct mado_err *err)
+{
+	size_t k = 0;
+	while (k < sizeof notices / sizeof notices[0] && strcmp(notices[k].what, what))
+		k++;
+	if (!agent_id || agent_id == actor_agent_id || k == sizeof notices / sizeof notices[0])
+		return MADO_OK;
+	struct arena *a = arena_new();
+	if (!a)
+		return mado_fail(err, MADO_ENOMEM, "out of memory");
+	struct store_agent ag;
+	struct store_notify n;
+	struct store_ticket t;
+	mado_status st = store_agent_get(s, a, agent_id, &ag, err);
+	if (!st)
+		st = store_notify_get(s, agent_id, &n, err);
+	if (!st)
+		st = store_ticket_get(s, a, ticket_id, &t, err);
+	if (st || ag.disabled || !wanted(&n, what) || !compose_address_ok(ag.email)) {
+		arena_free(a);
+		return st;
+	}
+	bool ja = ag.language && !strncmp(ag.language, "ja", 2);
+	struct buf token, url, subject, body, mid, angle;
+	buf_init(&token, 0);
+	buf_init(&url, 0);
+	buf_init(&subject, 0);
+	buf_init(&body, 0);
+	buf_init(&mid, 0);
+	buf_init(&angle, 0);
+	thread_token_format(cfg->subject_token, ticket_id, &token);
+	thread_token_format(cfg->ticket_url, ticket_id, &url);
+	const char *label = ja ? notices[k].ja : notices[k].en;
+	buf_printf(&subject, "%s %s: %s", token.p, label, t.subject);
+	buf_printf(&body, "%s\n\n%s %s\n%s%s\n%s\n", label, token.p, t.subject, ja ? "お客様: " : "Customer: ",
+	           t.customer_email, url.p ? url.p : "");
+	if (detail && *detail)
+		buf_printf(&body, "\n%s\n", detail);
+	compose_new_message_id("n", cfg->msgid_domain, &mid);
+	buf_printf(&angle, "<%s>", mid.p);
+	json_t *h = json_array();
+	add_header(h, "From", support_address(a, cfg));
+	json_array_append_new(h, json_pack("[s, [{s:s, s:s}]]", "To", "name", ag.name, "email", ag.email));
+	add_header(h, "Subject", subject.p);
+	add_header(h, "Message-ID", angle.p);
+	add_header(h, "Auto-Submitted", "auto-generated");
+	if (*cfg->loop_header)
+		add_header(h, cfg->loop_header, "1");
+	json_t *rc = json_pack("[s]", ag.email);
+	char *headers = json_dumps(h, JSON_COMPACT), *rcpt = json_dumps(rc, JSON_COMPACT);
+	int64_t ob = 0;
+	struct store_outbox_new o = {
+		.ticket_id = ticket_id,
+		.agent_id = agent_id,
+		.mail_from = "",
+		.rcpt_json = rcpt,
+		.headers_json = headers,
+		.body_text = body.p,
+		.attachments_json = "[]",
+		.now = now,
+		.kind = "notification",
+		.recipient = ag.email,
+		.charset = "utf-8",
+	};
+	st = store_outbox_add(s, &o, &ob, err);
+	free(headers);
+	free(rcpt);
+	json_decref(h);
+	json_decref(rc);
+	buf_free(&token);
+	buf_free(&url);
+	buf_free(&subject);
+	buf_free(&body);
+	buf_free(&mid);
+	buf_free(&angle);
+	arena_free(a);
+	return st;
+}
+
+struct group_notice {
+	struct store *s;
+	const struct mado_config *cfg;
+	int64_t actor, ticket;
+	const char *what;
+	time_t now;
+	struct mado_err *err;
+};
+
+static mado_status notify_member(void *ctx, int64_t agent_id)
+{
+	struct group_notice *g = ctx;
+	return outgoing_notify_agent(g->s, g->cfg, agent_id, g->actor, g->ticket, g->what, NULL, g->now, g->err);
+}
+
+mado_status outgoing_notify_group(struct store *s, const struct mado_config *cfg, int64_t group_id,
+                                  int64_t actor_agent_id, int64_t ticket_id, const char *what, time_t now,
+                                  struct mado_err *err)
+{
+	struct group_notice g = { s, cfg, actor_agent_id, ticket_id, what, now, err };
+	return group_id ? people_group_members(s, group_id, notify_member, &g, err) : MADO_OK;
+}
+
+mado_status outgoing_notify_assignee(struct store *s, const struct mado_config *cfg, int64_t ticket_id,
+                                     const char *what, const char *detail, time_t now, struct mado_err *err)
+{
+	struct arena *a = arena_new();
+	if (!a)
+		return mado_fail(err, MADO_ENOMEM, "out of memory");
+	struct store_ticket_work w;
+	mado_status st = store_ticket_work_get(s, a, ticket_id, &w, err);
+	if (!st && w.assignee_id)
+		st = outgoing_notify_agent(s, cfg, w.assignee_id, 0, ticket_id, what, detail, now, err);
 	arena_free(a);
 	return st;
 }

@@ -45,6 +45,25 @@ struct outgoing_ack {
  */
 mado_status outgoing_ack(const struct outgoing_ack *in, struct mado_err *err);
 
+/*
+ * Agent notifications by mail: what is one of "new_in_group", "assigned",
+ * "customer_replied", "mention" (each subject to the agent's settings) or
+ * "delivery_failed" (always). Queued in the caller's transaction with a
+ * null envelope sender and Auto-Submitted: auto-generated, in the agent's
+ * language. Nothing goes to the actor (actor_agent_id) or a disabled agent.
+ * detail (may be NULL) is one line of context (the note, the relay's reply).
+ */
+mado_status outgoing_notify_agent(struct store *s, const struct mado_config *cfg, int64_t agent_id,
+                                  int64_t actor_agent_id, int64_t ticket_id, const char *what, const char *detail,
+                                  time_t now, struct mado_err *err);
+/* The same for every member of a group. */
+mado_status outgoing_notify_group(struct store *s, const struct mado_config *cfg, int64_t group_id,
+                                  int64_t actor_agent_id, int64_t ticket_id, const char *what, time_t now,
+                                  struct mado_err *err);
+/* The same for the ticket's assignee, if any. */
+mado_status outgoing_notify_assignee(struct store *s, const struct mado_config *cfg, int64_t ticket_id,
+                                     const char *what, const char *detail, time_t now, struct mado_err *err);
+
 /* The template variables of a ticket (core/template.h), and the language
  * its mail should be in. Strings are owned by the arena. */
 struct outgoing_vars {

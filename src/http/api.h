@@ -55,5 +55,7 @@ void api_canned_create(struct http_req *req, struct http_resp *resp);
 void api_canned_update(struct http_req *req, struct http_resp *resp);
 void api_canned_delete(struct http_req *req, struct http_resp *resp);
 void api_canned_render(struct http_req *req, struct http_resp *resp);
+void api_notify_get(struct http_req *req, struct http_resp *resp);
+void api_notify_update(struct http_req *req, struct http_resp *resp);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * Mail templates (admins) and canned responses (agents) over HTTP.
+ * Mail templates (admins), canned responses and notification settings
+ * (agents) over HTTP.
  *
  *   GET    /api/v1/admin/templates                  every template, both languages
  *   GET    /api/v1/admin/templates/:name/:lang      one (the admin's text or the built-in)
@@ -10,6 +11,8 @@
  *   PATCH  /api/v1/canned/:id                       {"title"?, "body"?}
  *   DELETE /api/v1/canned/:id
  *   POST   /api/v1/canned/:id/render                {"ticket": N}: the text for that ticket
+ *   GET    /api/v1/me/notifications                 the caller's notification settings
+ *   PATCH  /api/v1/me/notifications                 {"assigned": false, ...}
  *
  * Roles are in the route table; templates and canned bodies are checked
  * with tpl_check() so that a typo is refused when saved, not mailed.
@@ -344,4 +347,57 @@ void api_canned_render(struct http_req *req, struct http_resp *resp)
 		http_json(resp, 200, json_pack("{s:I, s:I, s:s, s:s}", "id", (json_int_t)id, "ticket", (json_int_t)ticket,
 		                               "language", vars.language, "body", out.p ? out.p : ""));
 	buf_free(&out);
+}
+
+/* ---- an agent's own notification settings ---- */
+
+static void send_notify(struct http_resp *resp, const struct store_notify *n)
+{
+	http_json(resp, 200, json_pack("{s:b, s:b, s:b, s:b}", "new_in_group", n->new_in_group, "assigned", n->assigned,
+	                               "customer_replied", n->customer_replied, "mention", n->mention));
+}
+
+void api_notify_get(struct http_req *req, struct http_resp *resp)
+{
+	struct store_notify n;
+	struct mado_err err;
+	mado_status st = store_notify_get(req->store, req->who.agent_id, &n, &err);
+	if (st)
+		api_store_error(resp, st, &err);
+	else
+		send_notify(resp, &n);
+}
+
+void api_notify_update(struct http_req *req, struct http_resp *resp)
+{
+	json_t *j = http_body_json(req, resp);
+	if (!j)
+		return;
+	struct store_notify n;
+	struct mado_err err;
+	mado_status st = store_begin(req->store, &err);
+	if (!st)
+		st = store_notify_get(req->store, req->who.agent_id, &n, &err);
+	const char *msg = json_object_size(j) ? NULL : "nothing to change";
+	const char *k;
+	json_t *v;
+	json_object_foreach(j, k, v)
+	{
+		bool *f = !strcmp(k, "new_in_group") ? &n.new_in_group : !strcmp(k, "assigned") ? &n.assigned
+		        : !strcmp(k, "customer_replied") ? &n.customer_replied : !strcmp(k, "mention") ? &n.mention : NULL;
+		if (!f || !json_is_boolean(v))
+			msg = "fields are new_in_group, assigned, customer_replied, mention: true or false";
+		else
+			*f = json_is_true(v);
+	}
+	json_decref(j);
+	if (!st && msg) {
+		store_rollback(req->store);
+		http_error(resp, 400, "bad_request", msg);
+		return;
+	}
+	if (!st)
+		st = store_notify_set(req->store, req->who.agent_id, &n, &err);
+	if (write_done(req, resp, st, &err))
+		send_notify(resp, &n);
 }

@@ -56,6 +56,8 @@ const struct route http_routes[] = {
 	{ "PATCH", "/api/v1/canned/:id", api_canned_update, ROLE_AGENT, 80 * KB, 0 },
 	{ "DELETE", "/api/v1/canned/:id", api_canned_delete, ROLE_AGENT, 0, 0 },
 	{ "POST", "/api/v1/canned/:id/render", api_canned_render, ROLE_LIGHT_AGENT, 1 * KB, 0 },
+	{ "GET", "/api/v1/me/notifications", api_notify_get, ROLE_LIGHT_AGENT, 0, 0 },
+	{ "PATCH", "/api/v1/me/notifications", api_notify_update, ROLE_LIGHT_AGENT, 1 * KB, 0 },
 };
 
 const size_t http_nroutes = sizeof http_routes / sizeof http_routes[0];

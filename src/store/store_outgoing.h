@@ -80,6 +80,15 @@ mado_status store_canned_update(struct store *s, int64_t id, const char *title, 
                                 bool *found, struct mado_err *err);
 mado_status store_canned_delete(struct store *s, int64_t id, bool *found, struct mado_err *err);
 
+/* ---- agents' notification settings ---- */
+
+struct store_notify {
+	bool new_in_group, assigned, customer_replied, mention;
+};
+/* An agent without a row gets every notification. */
+mado_status store_notify_get(struct store *s, int64_t agent_id, struct store_notify *n, struct mado_err *err);
+mado_status store_notify_set(struct store *s, int64_t agent_id, const struct store_notify *n, struct mado_err *err);
+
 /* The customer's language ("" when unknown or no such customer). */
 mado_status store_customer_language(struct store *s, struct arena *a, int64_t customer_id, const char **language,
                                     struct mado_err *err);

@@ -129,7 +129,7 @@ reply 2 '{"body":"Here is the invoice."}'
 OB2=$(printf '%s\n' "$R" | jq -r .outbox.id)
 relay hard -f RCPT
 out=$(run)
-is "$out" "sent 0, retry later 0, failed 1" "5xx to RCPT: failed"
+is "$out" "sent 0, retry later 0, failed 2" "5xx to RCPT: failed (the reply, then the mail telling its author, refused by the same relay)"
 J=$(mado -w "$W" ticket show 2 --json)
 is "$(printf '%s\n' "$J" | jq -r .delivery_failed)" true "the ticket JSON says its delivery failed"
 is "$(printf '%s\n' "$J" | jq -r ".outbox[] | select(.id==$OB2) | .status")" failed "…and shows the failed mail"

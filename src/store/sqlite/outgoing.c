@@ -291,3 +291,41 @@ mado_status store_canned_delete(struct store *s, int64_t id, bool *found, struct
 	sqlite3_bind_int64(st, 1, id);
 	return write_by_id(s, st, found, err);
 }
+
+/* ---- agents' notification settings ---- */
+
+static const char sql_notify_get[] =
+	"SELECT new_in_group, assigned, customer_replied, mention FROM agent_notify WHERE agent_id = ?1";
+static const char sql_notify_set[] =
+	"INSERT INTO agent_notify(agent_id, new_in_group, assigned, customer_replied, mention) VALUES (?1,?2,?3,?4,?5) "
+	"ON CONFLICT(agent_id) DO UPDATE SET new_in_group = excluded.new_in_group, assigned = excluded.assigned, "
+	"customer_replied = excluded.customer_replied, mention = excluded.mention";
+
+mado_status store_notify_get(struct store *s, int64_t agent_id, struct store_notify *n, struct mado_err *err)
+{
+	*n = (struct store_notify){ true, true, true, true };
+	sqlite3_stmt *st = store_stmt(s, sql_notify_get, err);
+	if (!st)
+		return MADO_EDB;
+	sqlite3_bind_int64(st, 1, agent_id);
+	bool found;
+	mado_status r = store_step_row(s, st, &found, err);
+	if (r == MADO_OK && found)
+		*n = (struct store_notify){ sqlite3_column_int(st, 0) != 0, sqlite3_column_int(st, 1) != 0,
+			                        sqlite3_column_int(st, 2) != 0, sqlite3_column_int(st, 3) != 0 };
+	sqlite3_reset(st);
+	return r;
+}
+
+mado_status store_notify_set(struct store *s, int64_t agent_id, const struct store_notify *n, struct mado_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_notify_set, err);
+	if (!st)
+		return MADO_EDB;
+	sqlite3_bind_int64(st, 1, agent_id);
+	sqlite3_bind_int(st, 2, n->new_in_group);
+	sqlite3_bind_int(st, 3, n->assigned);
+	sqlite3_bind_int(st, 4, n->customer_replied);
+	sqlite3_bind_int(st, 5, n->mention);
+	return store_step_done(s, st, err);
+}
