@@ -34,6 +34,9 @@ WARN     := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wformat=2 -Wno
 CFLAGS   += -std=gnu11 $(OPT) $(WARN) $(SANFLAGS) -D_GNU_SOURCE -Isrc $(PKG_CFLAGS)
 LDFLAGS  += $(SANFLAGS) -Wl,-O1 -Wl,--as-needed
 LDLIBS   += $(PKG_LIBS) -lm -lpthread
+# Tests may run a real HTTP peer of their own (a webhook receiver) and link
+# libmicrohttpd directly; mado itself loads it at `serve`.
+TEST_LIBS := $(shell pkg-config --libs $(DLOPEN_PKGS) 2>/dev/null)
 
 LIB_SRC  := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -86,7 +89,7 @@ $(BUILD)/mado: $(BUILD)/src/main.o $(BUILD)/webassets.o $(BUILD)/libmado.a
 $(BUILD)/tests/%: tests/%.c tests/tap.h $(BUILD)/libmado.a
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $<"
-	@$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libmado.a $(LDFLAGS) $(LDLIBS)
+	@$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libmado.a $(LDFLAGS) $(LDLIBS) $(TEST_LIBS)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libmado.a
 	@mkdir -p $(dir $@)

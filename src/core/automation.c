@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "core/routing.h"
 #include "core/sla.h"
 #include "store/blob.h"
 #include "store/store_tickets.h"
@@ -275,6 +276,15 @@ static mado_status escalate_one(void *v, const struct store_automation *au)
 		                          c->err)))
 			return st;
 		c->changed = true;
+		/* the new group's strategy picks who takes it (escalation routing) */
+		struct rule_ticket rt;
+		struct rule_env env = { .now = now, .store = c->s };
+		struct routing_decision d;
+		char why[96];
+		snprintf(why, sizeof why, "escalated: SLA %s %s", c->target, c->which);
+		if ((st = rules_ticket_load(c->s, c->a, c->ticket, &rt, c->err)) ||
+		    (st = routing_assign_in_group(c->s, &rt, au->set_group_id, 0, &env, why, &d, c->err)))
+			return st;
 	}
 	if (au->notify_supervisor) {
 		const char *who;

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/outgoing.h"
 #include "mail/header.h"
 #include "mail/spool.h"
 #include "mail/thread.h"
@@ -627,6 +628,9 @@ mado_status intake_store(struct intake_ctx *ctx, const struct intake_prepared *p
 		if (!res->new_ticket && !machine && *sender &&
 		    (st = sla_ticket_event(ctx->store, ticket, SLA_EV_CUSTOMER_REPLY, now, err)))
 			goto out;
+		if (!res->new_ticket && !machine &&
+		    (st = outgoing_notify_assignee(ctx->store, ctx->cfg, ticket, "customer_replied", m->subject, now, err)))
+			goto out;
 	}
 	if ((st = note_bounce(ctx, ticket, row, &hy, now, err)))
 		goto out;
@@ -637,7 +641,22 @@ mado_status intake_store(struct intake_ctx *ctx, const struct intake_prepared *p
 	/* priority, group or status may have moved: the SLA follows */
 	if (ticket && !machine && (st = sla_ticket_event(ctx->store, ticket, SLA_EV_CHANGED, now, err)))
 		goto out;
+	/* the agents routing chose hear of a new ticket */
+	if (res->new_ticket && !machine && strncmp(source, "import", 6) &&
+	    (st = outgoing_notify_routed(ctx->store, ctx->cfg, ticket, now, err)))
+		goto out;
 
+	/* the acknowledgement goes out in the transaction that opened the
+	 * ticket; imported history is never acknowledged */
+	if (res->new_ticket && strncmp(source, "import", 6) != 0 &&
+	    (st = outgoing_ack(&(struct outgoing_ack){ .store = ctx->store, .cfg = ctx->cfg, .key = ctx->key,
+	                                               .ticket_id = ticket, .to_email = sender,
+	                                               .to_name = from ? from->name : "", .subject = m->subject,
+	                                               .text = m->text, .in_reply_to = m->message_id,
+	                                               .references_json = refs, .may_auto_answer = hy.may_auto_answer,
+	                                               .own_address = is_own_address(ctx, sender), .now = now },
+	                       err)))
+		goto out;
 	res->ticket_id = ticket;
 	res->message_row = row;
 	res->may_auto_answer = hy.may_auto_answer;

@@ -4,6 +4,7 @@
  */
 #include "core/view.h"
 #include "core/priority.h"
+#include "mail/quote.h"
 #include "store/store_outgoing.h"
 #include "core/sla.h"
 #include "util/clock.h"
@@ -65,6 +66,27 @@ json_t *view_ticket(const struct store_ticket *t)
 	return j;
 }
 
+/* Quoted history, quote blocks and the signature of the text, folded for
+ * display (mail/quote.c): "text_new" is what the sender wrote this time,
+ * "folded" the line ranges [from_line, to_line) that a reader expands. */
+static void add_folding(json_t *msg, const char *text)
+{
+	struct quote_result r;
+	size_t len = strlen(text);
+	quote_fold(text, len, &r);
+	json_t *ranges = json_array();
+	for (size_t i = 0; i < r.n; i++)
+		json_array_append_new(ranges, json_pack("{s:s, s:I, s:I}", "kind", quote_kind_name(r.ranges[i].kind),
+		                                        "from_line", (json_int_t)r.ranges[i].from, "to_line",
+		                                        (json_int_t)r.ranges[i].to));
+	struct buf nt;
+	buf_init(&nt, 0);
+	quote_new_text(text, len, &r, &nt);
+	json_object_set_new(msg, "text_new", json_string(nt.p ? nt.p : ""));
+	json_object_set_new(msg, "folded", ranges);
+	buf_free(&nt);
+}
+
 static mado_status add_message(void *v, const struct store_message *m)
 {
 	json_t *to = json_loads(m->to_json, 0, NULL), *cc = json_loads(m->cc_json, 0, NULL);
@@ -81,6 +103,7 @@ static mado_status add_message(void *v, const struct store_message *m)
 		             "kind", m->kind, "hygiene", m->hygiene_reasons, "thread_reason",
 		             m->thread_reason, "truncated", m->truncated, "notes", m->parse_notes, "raw_sha256",
 		             m->raw_sha256));
+	add_folding(json_array_get(v, json_array_size(v) - 1), m->body_text);
 	return MADO_OK;
 }
 
@@ -134,6 +157,8 @@ static mado_status add_outbox(void *v, const struct store_outbox_row *r)
 		             view_time(r->created_at, c, sizeof c), "next_attempt_at",
 		             view_time(r->next_attempt_at, n, sizeof n), "sent_at",
 		             r->sent_at ? view_time(r->sent_at, sent, sizeof sent) : NULL));
+	if (!r->message_row)  /* automatic mail is not a message of the thread */
+		json_object_set_new(json_array_get(v, json_array_size(v) - 1), "message", json_null());
 	return MADO_OK;
 }
 

@@ -77,5 +77,17 @@ void api_automation_delete(struct http_req *req, struct http_resp *resp);
 void api_sla_dry_run(struct http_req *req, struct http_resp *resp);
 void api_sla_config_export(struct http_req *req, struct http_resp *resp);
 void api_sla_config_import(struct http_req *req, struct http_resp *resp);
+/* mail templates (admins) and canned responses: src/http/api_templates.c */
+void api_templates_list(struct http_req *req, struct http_resp *resp);
+void api_template_get(struct http_req *req, struct http_resp *resp);
+void api_template_put(struct http_req *req, struct http_resp *resp);
+void api_template_delete(struct http_req *req, struct http_resp *resp);
+void api_canned_list(struct http_req *req, struct http_resp *resp);
+void api_canned_create(struct http_req *req, struct http_resp *resp);
+void api_canned_update(struct http_req *req, struct http_resp *resp);
+void api_canned_delete(struct http_req *req, struct http_resp *resp);
+void api_canned_render(struct http_req *req, struct http_resp *resp);
+void api_notify_get(struct http_req *req, struct http_resp *resp);
+void api_notify_update(struct http_req *req, struct http_resp *resp);
 
 #endif

@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "core/triage.h"
+#include "core/outgoing.h"
 #include "core/view.h"
 #include "http/api.h"
 #include "http/events.h"
@@ -465,7 +466,9 @@ static mado_status apply_changes(struct http_req *req, int64_t id, const struct 
 	if (c->has_group && c->group_id != w.group_id) {
 		if ((st = store_ticket_set_ref(s, id, "group_id", c->group_id, now, err)) ||
 		    (st = event(req, id, "field", "group_id", w.group_id ? num(req, w.group_id) : NULL,
-		                c->group_id ? num(req, c->group_id) : NULL, err)))
+		                c->group_id ? num(req, c->group_id) : NULL, err)) ||
+		    (st = outgoing_notify_group(s, &req->srv->ws->cfg, c->group_id, req->who.agent_id, id, "new_in_group",
+		                                now, err)))
 			return st;
 		(*nevents)++;
 		/* the assignee leaves with the old group unless also in the new one */
@@ -484,7 +487,9 @@ static mado_status apply_changes(struct http_req *req, int64_t id, const struct 
 	if (c->has_assignee && c->assignee_id != w.assignee_id) {
 		if ((st = store_ticket_set_ref(s, id, "assignee_id", c->assignee_id, now, err)) ||
 		    (st = event(req, id, "field", "assignee_id", w.assignee_id ? num(req, w.assignee_id) : NULL,
-		                c->assignee_id ? num(req, c->assignee_id) : NULL, err)))
+		                c->assignee_id ? num(req, c->assignee_id) : NULL, err)) ||
+		    (st = outgoing_notify_agent(s, &req->srv->ws->cfg, c->assignee_id, req->who.agent_id, id, "assigned",
+		                                NULL, now, err)))
 			return st;
 		(*nevents)++;
 	}
@@ -785,6 +790,9 @@ void api_ticket_note(struct http_req *req, struct http_resp *resp)
 	for (size_t i = 0; !st && i < nh; i++) {
 		const struct store_agent *ag = &mc.v[hits[i]];
 		st = store_note_mention_add(req->store, note, ag->id, &err);
+		if (!st)
+			st = outgoing_notify_agent(req->store, &req->srv->ws->cfg, ag->id, req->who.agent_id, id, "mention", body,
+			                           now, &err);
 		json_array_append_new(mentions, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)ag->id, "email", ag->email,
 		                                          "name", ag->name));
 		buf_printf(&who, "%s%s", i ? ", " : "", ag->email);

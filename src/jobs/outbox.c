@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/outgoing.h"
 #include "jobs/transport.h"
 #include "mail/compose.h"
 #include "store/blob.h"
@@ -235,6 +236,9 @@ static mado_status record(const struct outbox_sender *o, const struct store_outb
 		snprintf(field, sizeof field, "%s:%lld", r->kind, (long long)r->id);
 		st = store_event_add(s, r->ticket_id, "system", "delivery", field, NULL, ev, now, err);
 	}
+	/* the agent whose reply failed hears of it by mail too */
+	if (!st && !strcmp(status, "failed") && !strcmp(r->kind, "reply") && r->agent_id)
+		st = outgoing_notify_agent(s, o->cfg, r->agent_id, 0, r->ticket_id, "delivery_failed", ev, now, err);
 	if (!st)
 		st = store_commit(s, err);
 	if (st)

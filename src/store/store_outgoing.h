@@ -50,4 +50,47 @@ typedef mado_status (*store_outbox_cb)(void *ctx, const struct store_outbox_row 
 mado_status store_outbox_list(struct store *s, struct arena *a, int64_t ticket_id, store_outbox_cb cb,
                               void *ctx, struct mado_err *err);
 
+/* ---- templates ---- */
+
+/* The stored override of a template; *found false when there is none. */
+mado_status store_template_get(struct store *s, struct arena *a, const char *name, const char *language,
+                               const char **subject, const char **body, bool *found, struct mado_err *err);
+mado_status store_template_put(struct store *s, const char *name, const char *language, const char *subject,
+                               const char *body, int64_t agent_id, time_t now, struct mado_err *err);
+/* Back to the built-in text; *found false when there was no override. */
+mado_status store_template_delete(struct store *s, const char *name, const char *language, bool *found,
+                                  struct mado_err *err);
+
+/* ---- canned responses ---- */
+
+struct store_canned {
+	int64_t id, created_by;
+	const char *title, *body;
+	time_t created_at, updated_at;
+};
+typedef mado_status (*store_canned_cb)(void *ctx, const struct store_canned *c);
+mado_status store_canned_add(struct store *s, const char *title, const char *body, int64_t agent_id, time_t now,
+                             int64_t *id, struct mado_err *err);
+mado_status store_canned_list(struct store *s, struct arena *a, store_canned_cb cb, void *ctx, struct mado_err *err);
+/* MADO_ENOTFOUND when there is none. */
+mado_status store_canned_get(struct store *s, struct arena *a, int64_t id, struct store_canned *c,
+                             struct mado_err *err);
+/* title/body NULL = unchanged; *found false when there is no such row. */
+mado_status store_canned_update(struct store *s, int64_t id, const char *title, const char *body, time_t now,
+                                bool *found, struct mado_err *err);
+mado_status store_canned_delete(struct store *s, int64_t id, bool *found, struct mado_err *err);
+
+/* ---- agents' notification settings ---- */
+
+struct store_notify {
+	bool new_in_group, assigned, customer_replied, mention;
+};
+/* An agent without a row gets every notification. */
+mado_status store_notify_get(struct store *s, int64_t agent_id, struct store_notify *n, struct mado_err *err);
+mado_status store_notify_set(struct store *s, int64_t agent_id, const struct store_notify *n, struct mado_err *err);
+
+/* The customer's language ("" when unknown or no such customer). */
+mado_status store_customer_language(struct store *s, struct arena *a, int64_t customer_id, const char **language,
+                                    struct mado_err *err);
+
 #endif

@@ -178,7 +178,7 @@ mado_status store_upload_take(struct store *s, struct arena *a, const char *id, 
                               struct store_upload *out, struct mado_err *err);
 
 struct store_outbox_new {
-	int64_t message_row, ticket_id, agent_id;
+	int64_t message_row, ticket_id, agent_id;   /* message_row 0: automatic mail, not in the thread */
 	const char *mail_from, *rcpt_json, *headers_json, *body_text, *attachments_json;
 	time_t now;
 	/* outgoing mail (store_outgoing.h): NULL = 'reply', first of rcpt, '', 'utf-8' */

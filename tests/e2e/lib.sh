@@ -87,3 +87,26 @@ req() {
 	fi
 	ST=$(cat "$TMPROOT/st"); R=$(cat "$TMPROOT/r")
 }
+
+# sink DIR PORT [OPTIONS...]: (re)start Postfix's smtp-sink on 127.0.0.1:PORT,
+# dumping each mail it accepts into DIR (one file per mail); SINK_PID is set.
+# OPTIONS are smtp-sink's (-r/-f/-Q/-q COMMAND for 4xx/5xx/421/drop).
+SINK_PID=
+sink() {
+	stop_sink
+	_d=$1; _p=$2; shift 2
+	mkdir -p "$_d"
+	chmod 777 "$_d"
+	# smtp-sink refuses to run as root without a user to drop to
+	if [ "$(id -u)" -eq 0 ]; then set -- -u nobody "$@"; fi
+	/usr/sbin/smtp-sink "$@" -d "$_d/%H%M%S." 127.0.0.1:"$_p" 10 >/dev/null 2>&1 &
+	SINK_PID=$!
+	on_exit stop_sink
+	_i=0; while ! grep -qi ":$(printf '%04X' "$_p") " /proc/net/tcp && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
+}
+stop_sink() {
+	[ -n "${SINK_PID:-}" ] || return 0
+	kill "$SINK_PID" 2>/dev/null
+	wait "$SINK_PID" 2>/dev/null
+	SINK_PID=
+}

@@ -31,21 +31,8 @@ ack.enabled = false
 CONF
 MADO_PASSWORD=agent-pass-1 mado -w "$W" user add agent@example.com --name 'Ann Lee' --role admin >/dev/null
 
-# sink NAME [OPTIONS...]: smtp-sink on $SP dumping each mail into $TMPROOT/NAME/
-SINK_PID=
-sink() {
-	stop_sink
-	d=$TMPROOT/$1; shift
-	mkdir -p "$d"
-	chmod 777 "$d"
-	# smtp-sink refuses to run as root without a user to drop to
-	if [ "$(id -u)" -eq 0 ]; then set -- -u nobody "$@"; fi
-	"$SINK_BIN" "$@" -d "$d/%H%M%S." 127.0.0.1:$SP 10 >/dev/null 2>&1 &
-	SINK_PID=$!
-	i=0; while ! grep -qi ":$(printf '%04X' $SP) " /proc/net/tcp && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-}
-stop_sink() { [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null && wait "$SINK_PID" 2>/dev/null; SINK_PID=; }
-on_exit stop_sink
+# relay NAME [OPTIONS...]: smtp-sink on $SP dumping each mail into $TMPROOT/NAME/
+relay() { _n=$1; shift; sink "$TMPROOT/$_n" "$SP" "$@"; }
 captured() { cat "$TMPROOT/$1"/* 2>/dev/null; }
 ncaptured() { ls "$TMPROOT/$1" 2>/dev/null | wc -l | tr -d ' '; }
 # run: deliver what is due after the backoff (1 s)
@@ -73,21 +60,21 @@ is "$out" "sent 0, retry later 1, failed 0" "relay down: retry later"
 is "$(status $OB)" "queued|1" "…still queued after one attempt"
 ok "$(sql "$W" "SELECT last_error FROM outbox WHERE id=$OB" | grep -qi 'connect'; echo $?)" "…the error says the relay could not be reached"
 
-sink soft -r RCPT
+relay soft -r RCPT
 out=$(run)
 is "$out" "sent 0, retry later 1, failed 0" "4xx to RCPT: retry later"
 ok "$(sql "$W" "SELECT last_error FROM outbox WHERE id=$OB" | grep -q '^4'; echo $?)" "…the relay's 4xx reply is kept"
 
-sink q421 -Q .
+relay q421 -Q .
 out=$(run)
 is "$out" "sent 0, retry later 1, failed 0" "421 after the final dot: retry later"
 
-sink dropped -q .
+relay dropped -q .
 out=$(run)
 is "$out" "sent 0, retry later 1, failed 0" "connection dropped after the final dot: retry later"
 is "$(status $OB)" "queued|4" "…four attempts so far"
 
-sink good
+relay good
 out=$(run)
 is "$out" "sent 1, retry later 0, failed 0" "the relay is back: sent"
 is "$(status $OB)" "sent|5" "…marked sent"
@@ -111,10 +98,14 @@ is "$(hdr Auto-Submitted)" "" "an agent reply is not Auto-Submitted"
 
 # the customer answers with reply-all, as a mail client builds it
 REF=$(hdr References)
-printf 'From: Alice Smith <alice@example.org>\nTo: %s\nSubject: Re: %s\nMessage-ID: <c2@example.org>\nIn-Reply-To: %s\nReferences: %s %s\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nIt is out now, thanks.\n' \
+printf 'From: Alice Smith <alice@example.org>\nTo: %s\nSubject: Re: %s\nMessage-ID: <c2@example.org>\nIn-Reply-To: %s\nReferences: %s %s\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nIt is out now, thanks.\n\nOn Mon, 23 Nov 2026 at 10:00, Example Support <support@example.com> wrote:\n> Hello Alice,\n>\n> please unplug it.\n' \
 	"$RT" "$(hdr Subject)" "$(hdr Message-ID)" "$REF" "$(hdr Message-ID)" | mado -w "$W" ingest
 i=0; while [ "$(sql "$W" "SELECT count(*) FROM messages WHERE message_id='c2@example.org'")" -lt 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 is "$(sql "$W" "SELECT ticket_id FROM messages WHERE message_id='c2@example.org'")" 1 "the customer's reply-all lands on the same ticket"
+J=$(mado -w "$W" ticket show 1 --json)
+is "$(printf '%s\n' "$J" | jq -r '.messages[] | select(.message_id=="c2@example.org") | .text_new')" "It is out now, thanks." "…shown with our quoted mail folded (text_new)"
+is "$(printf '%s\n' "$J" | jq -c '.messages[] | select(.message_id=="c2@example.org") | .folded')" '[{"kind":"history","from_line":2,"to_line":6}]' "…the folded lines"
+ok "$(printf '%s\n' "$J" | jq -r '.messages[] | select(.message_id=="c2@example.org") | .text' | grep -q 'please unplug it'; echo $?)" "…and the full text kept"
 # the same answer through a client that drops In-Reply-To: the signed Reply-To still threads it
 printf 'From: Alice Smith <alice@example.org>\nTo: %s\nSubject: Re: something else\nMessage-ID: <c3@example.org>\n\nAnd another thing.\n' "$RT" | mado -w "$W" ingest
 i=0; while [ "$(sql "$W" "SELECT count(*) FROM messages WHERE message_id='c3@example.org'")" -lt 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
@@ -136,15 +127,15 @@ mail 'Bob <bob@example.net>' 'Invoice' 'c4@example.net' | mado -w "$W" ingest
 wait_ticket 2
 reply 2 '{"body":"Here is the invoice."}'
 OB2=$(printf '%s\n' "$R" | jq -r .outbox.id)
-sink hard -f RCPT
+relay hard -f RCPT
 out=$(run)
-is "$out" "sent 0, retry later 0, failed 1" "5xx to RCPT: failed"
+is "$out" "sent 0, retry later 0, failed 2" "5xx to RCPT: failed (the reply, then the mail telling its author, refused by the same relay)"
 J=$(mado -w "$W" ticket show 2 --json)
 is "$(printf '%s\n' "$J" | jq -r .delivery_failed)" true "the ticket JSON says its delivery failed"
 is "$(printf '%s\n' "$J" | jq -r ".outbox[] | select(.id==$OB2) | .status")" failed "…and shows the failed mail"
 ok "$(printf '%s\n' "$J" | jq -r ".outbox[] | select(.id==$OB2) | .last_error" | grep -q '^5'; echo $?)" "…with the relay's 5xx reply"
 ok "$(printf '%s\n' "$J" | jq -e '[.events[] | select(.kind=="delivery" and (.new | startswith("failed to bob@example.net")))] | length == 1' >/dev/null; echo $?)" "…and an event on the ticket"
-sink good2
+relay good2
 out=$(run)
 is "$out" "sent 0, retry later 0, failed 0" "a failed mail is not retried"
 is "$(ncaptured good2)" 0 "…nothing reaches the relay"
@@ -153,7 +144,7 @@ is "$(ncaptured good2)" 0 "…nothing reaches the relay"
 printf 'From: =?utf-8?q?Eve=0D=0ABcc:_victim@evil.example?= <eve@example.org>\nTo: support@example.com\nSubject: =?utf-8?q?Hi=0D=0ABcc:_victim2@evil.example=0D=0A=0D=0Abody?=\nMessage-ID: <c5@example.org>\n\nhello\n' | mado -w "$W" ingest
 wait_ticket 3
 reply 3 '{"body":"Hi Eve","cc":["carol@example.net"]}'
-sink inj
+relay inj
 out=$(run)
 is "$out" "sent 1, retry later 0, failed 0" "a reply to a hostile name and subject is sent"
 C=$(captured inj)
@@ -175,7 +166,7 @@ wait_ticket 4
 T=$(sql "$W" "SELECT ticket_id FROM messages WHERE message_id='j1@example.jp'")
 is "$(sql "$W" "SELECT subject FROM tickets WHERE id=$T")" "請求書について" "a Japanese ticket"
 reply "$T" '{"body":"山田様\n\nご連絡ありがとうございます。確認いたします。"}'
-sink ja
+relay ja
 out=$(run)
 is "$out" "sent 1, retry later 0, failed 0" "the Japanese reply is sent"
 C=$(captured ja)
@@ -193,12 +184,34 @@ is "$(sql "$W" "SELECT ticket_id FROM messages WHERE message_id='j2@example.jp'"
 is "$(sql "$W" "SELECT subject FROM messages WHERE message_id='j2@example.jp'")" "Re: Re: 請求書について [#$T]" "…its subject decodes from our ISO-2022-JP words"
 is "$(sql "$W" "SELECT body_text FROM messages WHERE message_id='j2@example.jp'")" "了解しました。" "…with its Japanese body"
 
+# ---- a crash between the relay's 250 and 'sent': one more copy, same Message-ID ----
+echo "outbox.sending_lease_seconds = 10" >>"$W/mado.conf"
+reply 1 '{"body":"Sent just before a crash."}'
+OB4=$(printf '%s\n' "$R" | jq -r .outbox.id)
+MID4=$(printf '%s\n' "$R" | jq -r .message.message_id)
+relay crash
+MADO_FAULT=crash:outbox-after-send mado -w "$W" outbox run >/dev/null 2>&1
+ok "$(test $? -ne 0; echo $?)" "the sender died right after the relay accepted the mail"
+is "$(status $OB4)" "sending|1" "…leaving the row 'sending'"
+is "$(mado -w "$W" outbox run)" "sent 0, retry later 0, failed 0" "…which no sender takes while its lease runs"
+sleep 10
+is "$(mado -w "$W" outbox run)" "sent 1, retry later 0, failed 0" "after the lease it is sent again"
+is "$(status $OB4)" "sent|2" "…and marked sent"
+is "$(ncaptured crash)" 2 "the relay got it twice: at most one duplicate"
+is "$(grep -h '^Message-ID:' "$TMPROOT/crash"/* | tr -d '\r' | sort -u)" "Message-ID: <$MID4>" "…both with the same Message-ID"
+# the message without smtp-sink's own X-*/Received lines in front
+sent_part() { awk 'h == 0 && (/^X-/ || /^Received:/ || /^[ \t]/) { next } { h = 1; print }' "$1"; }
+set -- "$TMPROOT/crash"/*
+sent_part "$1" >"$TMPROOT/copy1"; sent_part "$2" >"$TMPROOT/copy2"
+ok "$(cmp -s "$TMPROOT/copy1" "$TMPROOT/copy2" && test -s "$TMPROOT/copy1"; echo $?)" "…and the same bytes"
+is "$(mado -w "$W" outbox run)" "sent 0, retry later 0, failed 0" "nothing more is sent"
+
 # ---- the sender inside mado serve ----
 echo "outbox.in_serve = true" >>"$W/mado.conf"
 stop_server
 start_server "$W"
 CS=$(login agent@example.com agent-pass-1 "$G")
-sink served
+relay served
 reply 1 '{"body":"Sent by the server itself."}'
 OB3=$(printf '%s\n' "$R" | jq -r .outbox.id)
 i=0; while [ "$(status $OB3)" != "sent|1" ] && [ $i -lt 50 ]; do sleep 0.2; i=$((i + 1)); done

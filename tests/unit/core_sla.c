@@ -118,9 +118,10 @@ static int listed(struct store_ticket_filter *f)
 {
 	int n = 0;
 	int64_t total;
+	bool exact;
 	struct store_viewer all = { .all = true };
 	f->limit = 50;
-	if (store_ticket_query(s, A, &all, f, count_ticket, &n, &total, &err))
+	if (store_ticket_query(s, A, &all, f, count_ticket, &n, &total, &exact, &err))
 		diag("query: %s", err.msg);
 	return n;
 }

@@ -749,7 +749,7 @@ static const char sql_upload_use[] = "UPDATE uploads SET used_at = ?2 WHERE id =
 static const char sql_outbox_add[] =
 	"INSERT INTO outbox(message_id, ticket_id, agent_id, status, mail_from, rcpt_json, headers_json, "
 	"body_text, attachments_json, next_attempt_at, created_at, kind, recipient, body_html, charset) "
-	"VALUES (?1, ?2, nullif(?3,0), 'queued', ?4, ?5, ?6, ?7, ?8, ?9, ?9, coalesce(nullif(?10,''),'reply'), "
+	"VALUES (nullif(?1,0), ?2, nullif(?3,0), 'queued', ?4, ?5, ?6, ?7, ?8, ?9, ?9, coalesce(nullif(?10,''),'reply'), "
 	"lower(coalesce(nullif(?11,''), json_extract(?5,'$[0]'), '')), ?12, coalesce(nullif(?13,''),'utf-8'))";
 
 mado_status store_ticket_last_inbound(struct store *s, struct arena *a, int64_t ticket_id,

@@ -1,0 +1,82 @@
+/*
+ * Automatic mail to customers, queued inside the caller's transaction:
+ * the acknowledgement of a new ticket now, notices (status change,
+ * resolution, reminder) through the same path. Decides whether a mail may
+ * go (RFC 3834 and the reliability rules: never to machine mail, our own
+ * addresses, bouncing addresses; one ack per address per
+ * ack.recipient_hours; at most auto.per_ticket_max per ticket and
+ * auto.global_max in all per auto.window_minutes), renders the template
+ * in the customer's language, stores the mail as an outgoing message
+ * (so the customer's answer threads by its Message-ID) and queues it in
+ * the outbox with a null envelope sender and Auto-Submitted.
+ *
+ * No I/O beyond the store; config and key are passed in.
+ */
+#ifndef MADO_CORE_OUTGOING_H
+#define MADO_CORE_OUTGOING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "core/template.h"
+#include "store/store.h"
+#include "util/config.h"
+
+struct outgoing_ack {
+	struct store *store;
+	const struct mado_config *cfg;
+	const unsigned char *key;       /* THREAD_KEY_BYTES */
+	int64_t ticket_id;
+	const char *to_email, *to_name; /* the new ticket's requester */
+	const char *subject;            /* the ticket's subject */
+	const char *text;               /* the customer's text (language guess) */
+	const char *in_reply_to;        /* the customer's Message-ID ("" if none) */
+	const char *references_json;    /* its References, JSON array */
+	bool may_auto_answer;           /* hygiene: no machine-mail flag */
+	bool own_address;               /* the sender is one of our addresses */
+	time_t now;
+};
+
+/*
+ * Queue the acknowledgement of a new ticket, or record on the ticket why
+ * none goes (an "ack" event "suppressed: <why>"). Fails only on database
+ * trouble.
+ */
+mado_status outgoing_ack(const struct outgoing_ack *in, struct mado_err *err);
+
+/*
+ * Agent notifications by mail: what is one of "new_in_group", "assigned",
+ * "customer_replied", "mention" (each subject to the agent's settings) or
+ * "delivery_failed" (always). Queued in the caller's transaction with a
+ * null envelope sender and Auto-Submitted: auto-generated, in the agent's
+ * language. Nothing goes to the actor (actor_agent_id) or a disabled agent.
+ * detail (may be NULL) is one line of context (the note, the relay's reply).
+ */
+mado_status outgoing_notify_agent(struct store *s, const struct mado_config *cfg, int64_t agent_id,
+                                  int64_t actor_agent_id, int64_t ticket_id, const char *what, const char *detail,
+                                  time_t now, struct mado_err *err);
+/* The same for every member of a group. */
+mado_status outgoing_notify_group(struct store *s, const struct mado_config *cfg, int64_t group_id,
+                                  int64_t actor_agent_id, int64_t ticket_id, const char *what, time_t now,
+                                  struct mado_err *err);
+/* A new ticket as routing left it: its assignee is told "assigned", or,
+ * with nobody assigned, its group "new_in_group". */
+mado_status outgoing_notify_routed(struct store *s, const struct mado_config *cfg, int64_t ticket_id, time_t now,
+                                   struct mado_err *err);
+/* The same for the ticket's assignee, if any. */
+mado_status outgoing_notify_assignee(struct store *s, const struct mado_config *cfg, int64_t ticket_id,
+                                     const char *what, const char *detail, time_t now, struct mado_err *err);
+
+/* The template variables of a ticket (core/template.h), and the language
+ * its mail should be in. Strings are owned by the arena. */
+struct outgoing_vars {
+	struct tpl_var vars[16];
+	size_t n;
+	const char *language;   /* "ja" or "en" */
+};
+mado_status outgoing_ticket_vars(struct store *s, struct arena *a, const struct mado_config *cfg, int64_t ticket_id,
+                                 const char *agent_name, const char *text, struct outgoing_vars *v,
+                                 struct mado_err *err);
+
+#endif
