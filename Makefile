@@ -27,7 +27,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libmicrohttpd (with GnuTLS and six more) is loaded by `mado serve` only
 # (src/http/mhd_load.c). docs/benchmarks.md has the figures.
 STATIC_PKGS := sqlite3 libsodium gumbo jansson
-DLOPEN_PKGS := libmicrohttpd
+DLOPEN_PKGS := libmicrohttpd libcurl
 PKG_LIBS   := $(shell pkg-config --libs $(filter-out $(STATIC_PKGS) $(DLOPEN_PKGS),$(PKGS)) 2>/dev/null) \
               -Wl,-Bstatic $(shell pkg-config --libs $(STATIC_PKGS) 2>/dev/null) -Wl,-Bdynamic -lz
 WARN     := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wformat=2 -Wno-format-truncation -Wvla
@@ -36,7 +36,7 @@ LDFLAGS  += $(SANFLAGS) -Wl,-O1 -Wl,--as-needed
 LDLIBS   += $(PKG_LIBS) -lm -lpthread
 # Tests may run a real HTTP peer of their own (a webhook receiver) and link
 # libmicrohttpd directly; mado itself loads it at `serve`.
-TEST_LIBS := $(shell pkg-config --libs $(DLOPEN_PKGS) 2>/dev/null)
+TEST_LIBS := $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
 
 LIB_SRC  := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)

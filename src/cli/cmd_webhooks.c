@@ -14,6 +14,7 @@
 #include "jobs/webhooks.h"
 #include "store/store.h"
 #include "store/workspace.h"
+#include "util/curl_load.h"
 
 static int usage(int rc)
 {
@@ -40,6 +41,12 @@ int cmd_webhooks(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "mado webhooks: %s\n", err.msg);
 		workspace_close(&ws);
 		return EX_TEMPFAIL_;
+	}
+	if (curl_load(&err)) { /* loaded here, not at exec (util/curl_load.c) */
+		fprintf(stderr, "mado webhooks: %s\n", err.msg);
+		store_close(s);
+		workspace_close(&ws);
+		return EX_CONFIG_;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	struct webhook_opts o = { .key = ws.key };

@@ -166,8 +166,9 @@ static mado_status queue_reminder(const struct automation_env *env, struct store
 	if ((st = store_message_insert(s, &m, &row, err)) || (st = store_thread_add(s, msgid, t->id, err)))
 		goto out;
 	struct store_outbox_new ob = {
-		.message_row = row, .ticket_id = t->id, .mail_from = from, .rcpt_json = rcpt_s,
+		.message_row = row, .ticket_id = t->id, .mail_from = "", .rcpt_json = rcpt_s,
 		.headers_json = headers_s, .body_text = body, .attachments_json = "[]", .now = tnow,
+		.kind = "notice",  /* automatic: null envelope sender (RFC 3834) */
 	};
 	char v[32];
 	snprintf(v, sizeof v, "%lld", (long long)row);

@@ -325,9 +325,11 @@ static mado_status act_mail(struct fire *f, const struct rule_action *a)
 	int64_t row = 0, ob = 0;
 	if ((st = store_message_insert(f->s, &m, &row, f->err)) || (st = store_thread_add(f->s, msgid, t->id, f->err)))
 		goto out;
-	struct store_outbox_new on = { .message_row = row, .ticket_id = t->id, .mail_from = from, .rcpt_json = rs,
+	/* automatic mail: a null envelope sender, so that its bounces vanish
+	 * and no auto-responder answers it (RFC 3834) */
+	struct store_outbox_new on = { .message_row = row, .ticket_id = t->id, .mail_from = "", .rcpt_json = rs,
 		                           .headers_json = hs, .body_text = body.p ? body.p : "", .attachments_json = "[]",
-		                           .now = f->env->now };
+		                           .now = f->env->now, .kind = "notice" };
 	if ((st = store_outbox_add(f->s, &on, &ob, f->err)))
 		goto out;
 	st = ev(f, "mail", "outbox", NULL, msgid);

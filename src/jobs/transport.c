@@ -24,6 +24,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/curl_load.h"
+
 /* ---- SMTP (libcurl) ---- */
 
 struct upload {
@@ -67,6 +69,12 @@ static void curl_start(void)
 static void smtp_send(const struct mado_config *cfg, const char *mail_from, const char *const *rcpt, size_t n,
                       const char *data, size_t len, struct transport_outcome *out)
 {
+	struct mado_err lerr;
+	if (curl_load(&lerr)) { /* libcurl is loaded on first send, not at exec */
+		out->result = TRANSPORT_TEMP;
+		snprintf(out->text, sizeof out->text, "%s", lerr.msg);
+		return;
+	}
 	pthread_once(&curl_once, curl_start);
 	CURL *c = curl_easy_init();
 	if (!c) {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "store/store_workflow.h"
+#include "util/curl_load.h"
 
 void webhooks_signature(const unsigned char *key, const char *body, size_t len, char *out, size_t n)
 {
@@ -37,6 +38,11 @@ static size_t discard(char *p, size_t size, size_t n, void *ctx)
 static void post(const struct webhook_opts *o, const struct store_webhook *w, char *error, size_t en)
 {
 	*error = 0;
+	struct mado_err lerr;
+	if (curl_load(&lerr)) { /* libcurl is loaded on first send, not at exec */
+		snprintf(error, en, "%s", lerr.msg);
+		return;
+	}
 	CURL *c = curl_easy_init();
 	if (!c) {
 		snprintf(error, en, "curl_easy_init failed");

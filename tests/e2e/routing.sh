@@ -103,9 +103,11 @@ is "$(j '[.events[] | select(.kind=="routing" and .field=="assignee_id")][0].new
 	"group 'VIP' by rule 'VIP to VIP': VIP customer; agent $SENIOR_ID by vip, senior: 0 open (load 0, capacity 5)" \
 	"routing decision recorded with its reason"
 is "$(j '[.events[] | select(.kind=="trigger")][0].new')" "Urgent alarm on created: priority is urgent" "trigger fire recorded"
+is "$(sql "$W" "SELECT count(*) FROM outbox WHERE ticket_id=2 AND kind='notification' AND recipient='senior@example.com'")" 1 \
+	"the agent routing chose is told by mail, once"
 is "$(sql "$W" "SELECT count(*) FROM ticket_tags WHERE ticket_id=2 AND tag='outage'")/$(sql "$W" "SELECT count(*) FROM webhook_queue WHERE ticket_id=2")" \
 	"1/1" "trigger actions: tag added, webhook queued"
-is "$(sql "$W" "SELECT count(*) FROM outbox WHERE ticket_id=2 AND headers_json LIKE '%Auto-Submitted\",\"auto-generated%'")" 1 \
+is "$(sql "$W" "SELECT count(*) FROM outbox WHERE ticket_id=2 AND kind='notice' AND headers_json LIKE '%Auto-Submitted\",\"auto-generated%'")" 1 \
 	"trigger mail queued in the outbox as auto-generated"
 
 # ---- dry run ----

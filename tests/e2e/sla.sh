@@ -79,6 +79,8 @@ is "$(printf "%s" "$r" | jq -r .sla.first_response.due)" "2026-09-24T03:30:00Z" 
 is "$(printf "%s" "$r" | jq -r .sla.resolution.due)" "2026-09-28T08:30:00Z" "resolution due Mon 28 Sep 17:30 JST (27 business hours)"
 is "$(printf "%s" "$r" | jq -r .sla.first_response.seconds_left)" "$((6 * 86400 - 5 * 3600))" "time left at arrival"
 is "$(printf "%s" "$r" | jq -r .sla.breached)" false "not breached"
+sql "$W" "SELECT body_text FROM outbox WHERE ticket_id=$T AND kind='ack'" | grep -q "139時間以内"
+ok $? "the acknowledgement promises the SLA's first response (139 hours, in Japanese)"
 r=$(a "$BASE/api/v1/admin/sla/dry-run?ticket=$T&at=2026-09-25T09:00:00%2B09:00")
 is "$(printf "%s" "$r" | jq -r .policy.name)" standard "dry run: which policy matches"
 is "$(printf "%s" "$r" | jq -r .due.first_response)" "2026-09-25T04:00:00Z" "dry run: due times from another instant"
@@ -158,12 +160,12 @@ stop_server
 export MADO_CLOCK=2026-09-24T09:30:00+09:00
 start_server "$W"
 unset MADO_CLOCK
-i=0; while [ "$(sql "$W" "SELECT count(*) FROM outbox WHERE ticket_id=$T2")" -lt 2 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
-is "$(sql "$W" "SELECT count(*) FROM outbox WHERE ticket_id=$T2")" 2 "the scheduler in mado serve queued the reminder"
-ok "$(sql "$W" "SELECT headers_json FROM outbox WHERE ticket_id=$T2 ORDER BY id DESC LIMIT 1" | grep -q '"Auto-Submitted","auto-generated"'; echo $?)" \
+i=0; while [ "$(sql "$W" "SELECT count(*) FROM outbox WHERE ticket_id=$T2 AND kind IN ('reply','notice')")" -lt 2 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+is "$(sql "$W" "SELECT count(*) FROM outbox WHERE ticket_id=$T2 AND kind IN ('reply','notice')")" 2 "the scheduler in mado serve queued the reminder"
+ok "$(sql "$W" "SELECT headers_json FROM outbox WHERE ticket_id=$T2 AND kind='notice' ORDER BY id DESC LIMIT 1" | grep -q '"Auto-Submitted","auto-generated"'; echo $?)" \
 	"…marked Auto-Submitted: auto-generated"
 sleep 1.2
-is "$(sql "$W" "SELECT count(*) FROM outbox WHERE ticket_id=$T2")" 2 "…once, however many sweeps run"
+is "$(sql "$W" "SELECT count(*) FROM outbox WHERE ticket_id=$T2 AND kind IN ('reply','notice')")" 2 "…once, however many sweeps run"
 
 # ---- the clock from the workspace setting ----
 W2=$(new_ws clocked)

@@ -180,13 +180,15 @@ static void triggers(void)
 	       "https://hooks.example.org/mado", "webhook queued");
 	const char *body = fx_text(&f, "SELECT body_json FROM webhook_queue WHERE ticket_id = ?1", t);
 	ok(body && strstr(body, "\"event\":\"created\"") && strstr(body, "\"priority\":\"urgent\""), "webhook body: event and ticket (%s)", body ? body : "");
-	const char *h = fx_text(&f, "SELECT headers_json FROM outbox WHERE ticket_id = ?1", t);
+	const char *h = fx_text(&f, "SELECT headers_json FROM outbox WHERE ticket_id = ?1 AND kind = 'notice'", t);
 	ok(h && strstr(h, "[\"Auto-Submitted\",\"auto-generated\"]"), "mail queued with Auto-Submitted: auto-generated");
 	char want[64];
 	snprintf(want, sizeof want, "[\"Subject\",\"受付 #%lld [#%lld]\"]", (long long)t, (long long)t);
 	ok(h && strstr(h, want), "mail subject filled in, with the ticket token (%s)", want);
-	is_str(fx_text(&f, "SELECT body_text FROM outbox WHERE ticket_id = ?1", t), "urgent: broken: we are on it", "mail body filled in");
-	is_str(fx_text(&f, "SELECT rcpt_json FROM outbox WHERE ticket_id = ?1", t), "[\"c@example.net\"]", "to the requester");
+	is_str(fx_text(&f, "SELECT body_text FROM outbox WHERE ticket_id = ?1 AND kind = 'notice'", t), "urgent: broken: we are on it", "mail body filled in");
+	is_str(fx_text(&f, "SELECT rcpt_json FROM outbox WHERE ticket_id = ?1 AND kind = 'notice'", t), "[\"c@example.net\"]", "to the requester");
+	is_str(fx_text(&f, "SELECT mail_from FROM outbox WHERE ticket_id = ?1 AND kind = 'notice'", t), "",
+	       "…with a null envelope sender");
 	int64_t other = fx_mail(&f, "d@example.net", "calm question", "hi");
 	is_int(count(&f, "SELECT count(*) FROM events WHERE ticket_id = ?1 AND kind = 'trigger'", other), 0, "no condition met: nothing fires");
 
