@@ -174,7 +174,7 @@ await step('work a ticket to resolution', async () => {
   ok(!!out, 'the reply is stored as an outgoing message');
   ok(t.attachments.some((a) => a.message === out?.id && a.filename === '見積書.txt'), 'with the uploaded file attached', t.attachments);
   ok((t.notes || []).some((x) => x.body.includes('extinguisher')), 'the note is stored');
-  const ob = execFileSync('sqlite3', [path.join(WS, 'mado.db'), `SELECT count(*) FROM outbox`]).toString().trim();
+  const ob = execFileSync('sqlite3', [path.join(WS, 'mado.db'), `SELECT count(*) FROM outbox WHERE kind = 'reply'`]).toString().trim();
   ok(ob === '1', 'the reply is queued in the outbox', ob);
   await p1.keyboard.press('a');
   await p1.waitForFunction(() => document.querySelector('section.panel label:nth-of-type(5) select')?.value !== '');
@@ -297,6 +297,80 @@ await step('people, admin, profile', async () => {
   await p1.selectOption('select[name=language]', 'en-US');
   await p1.click('form button[type=submit]');
   await p1.waitForSelector('header.top nav a:has-text("Queue")');
+});
+
+// an SLA policy (admin API: a calendar, then the policy) and a priority
+// rule exist before a mail arrives: its queue row and its panel show the
+// time left, the panel the priority reason in the agent's language, and
+// the reply editor inserts a canned response rendered for the ticket.
+const send = (page, method, p, body) => page.evaluate(async ([m, u, b]) => {
+  const tok = (await (await fetch('/api/v1/session')).json()).csrf_token;
+  const r = await fetch(u, { method: m, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': tok }, body: JSON.stringify(b) });
+  return { status: r.status, body: await r.json() };
+}, [method, p, body]);
+const post = (page, p, body) => send(page, 'POST', p, body);
+// "due in 1d 2h" / "due in 3h 5m" / "残り 3時間5分" → minutes
+const minutes = (s) => {
+  const m = /(?:(\d+)(?:d|日))?\s*(?:(\d+)(?:h|時間))?\s*(?:(\d+)(?:m|分))?\s*$/.exec(s.trim());
+  return m ? (Number(m[1] || 0) * 1440 + Number(m[2] || 0) * 60 + Number(m[3] || 0)) : NaN;
+};
+// the shown time left matches the API's seconds_left (to the display's precision)
+const near = (text, secs) => Math.abs(minutes(text) - secs / 60) <= (/d |日/.test(text) ? 61 : 2);
+await step('SLA, priority reason, canned responses', async () => {
+  const cal = await post(p1, '/api/v1/admin/calendars', { name: 'Around the clock', time_zone: 'UTC', hours: 'mon-sun 00:00-24:00', jp_holidays: false });
+  ok(cal.status === 201, 'a calendar is created through the admin API', cal);
+  const pol = await post(p1, '/api/v1/admin/sla-policies', { name: 'Urgent UI', position: 1, match_priority: 'urgent',
+    calendar_id: cal.body.id, first_response_seconds: 7200, resolution_seconds: 86400, warn_seconds: 1800 });
+  ok(pol.status === 201, 'an SLA policy is created through the admin API', pol);
+  const rule = await post(p1, '/api/v1/rules', { kind: 'priority', name: 'Outage',
+    rule: { if: { field: 'subject', op: 'contains', value: 'outage' }, priority: 'urgent' } });
+  ok(rule.status === 201, 'a priority rule is created', rule);
+  const mail = 'From: Ops <ops@example.net>\nTo: support@localhost\nSubject: Total outage of the portal\nMessage-ID: <sla-1@example.net>\n' +
+    'Date: Mon, 23 Nov 2026 11:30:00 +0000\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nNothing loads.\n';
+  execFileSync(process.env.MADO_BIN, ['-w', WS, 'ingest'], { input: mail });
+  await p1.goto(`${BASE}/views/all`);
+  const row = await p1.waitForSelector('tr[data-number]:has(td.subj a:has-text("Total outage"))', { timeout: 15000 });
+  const num = Number(await row.getAttribute('data-number'));
+  const tk = await api(p1, `/api/v1/tickets/${num}`);
+  ok(tk.priority === 'urgent' && tk.sla?.policy?.name === 'Urgent UI' && tk.sla.first_response.seconds_left > 0,
+    'the API puts the new ticket under the policy', { priority: tk.priority, sla: tk.sla });
+  const cell = (await row.$eval('[data-testid=sla]', (e) => e.textContent)).trim();
+  ok(/^due in /.test(cell) && near(cell, tk.sla.first_response.seconds_left), 'the queue row shows the SLA time left to the nearest due',
+    { cell, seconds_left: tk.sla.first_response.seconds_left });
+  await p1.goto(`${BASE}/tickets/${num}`);
+  await p1.waitForSelector('[data-testid=sla-panel]');
+  const panel = await p1.textContent('[data-testid=sla-panel]');
+  const fr = await p1.textContent('[data-sla-target=first_response]'), rs = await p1.textContent('[data-sla-target=resolution]');
+  ok(panel.includes('Urgent UI') && fr.startsWith('First response: due in ') && near(fr, tk.sla.first_response.seconds_left) &&
+    rs.startsWith('Resolution: due in ') && near(rs, tk.sla.resolution.seconds_left),
+    'the ticket panel shows the SLA policy and the time left of each target', { panel, sla: tk.sla });
+  const reason = (await p1.textContent('[data-testid=priority-reason] p')).trim();
+  ok(!!tk.priority_reason?.en && reason === tk.priority_reason.en, 'the panel shows the priority reason in English', { reason, api: tk.priority_reason });
+  // canned response: rendered for this ticket, inserted into the reply
+  const c = await post(p1, '/api/v1/canned', { title: 'Looking into it', body: 'Hello {{customer.name}}, we are on ticket {{ticket.number}}.' });
+  ok(c.status === 201, 'a canned response is created', c);
+  await p1.reload();
+  await p1.waitForSelector('[data-testid=canned]');
+  await p1.fill('textarea[aria-label="Reply"]', '');
+  await p1.selectOption('[data-testid=canned]', String(c.body.id));
+  await p1.waitForFunction(() => document.querySelector('textarea[aria-label="Reply"]').value.includes('we are on ticket'));
+  const text = await p1.inputValue('textarea[aria-label="Reply"]');
+  ok(text === `Hello Ops, we are on ticket ${num}.`, 'the reply editor inserts the rendered canned response', text);
+  await p1.fill('textarea[aria-label="Reply"]', '');
+  if (SHOTS) await p1.screenshot({ path: path.join(SHOTS, 'ticket-sla.png'), fullPage: true });
+  // a Japanese agent (of the Support group) sees the Japanese reason and labels
+  const support = (await api(p1, '/api/v1/groups')).groups.find((g) => g.name === 'Support')?.id;
+  const moved = await send(p1, 'PATCH', `/api/v1/tickets/${num}`, { group_id: support });
+  ok(moved.status === 200, 'the ticket is moved to the Support group', moved.status);
+  const kctx = await newAgentContext('ja-JP');
+  const pk = await kctx.newPage();
+  await login(pk, 'kenji@example.com', 'second-agent-pw');
+  await pk.goto(`${BASE}/tickets/${num}`);
+  await pk.waitForSelector('[data-testid=priority-reason] p');
+  const ja = (await pk.textContent('[data-testid=priority-reason] p')).trim();
+  ok(!!tk.priority_reason?.ja && ja === tk.priority_reason.ja, 'a Japanese agent sees the reason in Japanese', { ja, api: tk.priority_reason });
+  ok((await pk.textContent('[data-testid=sla-panel]')).includes('初回応答: 残り'), 'and the SLA timers in Japanese');
+  await kctx.close();
 });
 
 const appCsp = () => cspViolations.filter((v) => !v.url.includes('/api/v1/messages/'));

@@ -1,12 +1,26 @@
-// Shapes of the API's JSON (docs/api/*.md). Fields that other issues add
-// (SLA, priority reasons) are optional: the UI shows them when present.
+// Shapes of the API's JSON (docs/api/*.md). SLA state (docs/api/sla.md,
+// src/core/sla.c sla_view) and triage (docs/workflow.md) may be null.
 
 export interface Person { email: string; name: string }
 
-export interface Sla {
-  due_at?: string; first_response_due_at?: string; resolution_due_at?: string;
-  next_due_at?: string; breached?: boolean; policy?: string;
+// One SLA target: its due time, when it was met, and the seconds left
+// (null once met, when not running, or without a due time).
+export interface SlaTarget {
+  due: string | null; met_at: string | null; breached: boolean; seconds_left: number | null;
 }
+
+export const SLA_TARGETS = ['first_response', 'next_response', 'resolution'] as const;
+export type SlaTargetName = (typeof SLA_TARGETS)[number];
+
+export interface Sla {
+  policy: { id: number; name: string }; breached: boolean;
+  paused: boolean; paused_at: string | null; paused_seconds: number;
+  first_response?: SlaTarget; next_response?: SlaTarget; resolution?: SlaTarget;
+}
+
+export interface LocalizedText { en?: string; ja?: string }
+
+export interface Canned { id: number; title: string; body: string; created_by?: unknown }
 
 export interface TicketRow {
   number: number; subject: string; status: string; priority: string; type: string;
@@ -14,8 +28,8 @@ export interface TicketRow {
   created_at: string; updated_at: string; message_count: number;
   group_id?: number | null; assignee_id?: number | null; tags?: string[];
   merged_into?: number | null; parent_id?: number | null;
-  sla?: Sla | Sla[] | null; sla_due_at?: string | null; priority_reason?: string;
-  priority_reasons?: string[] | { reason?: string; text?: string }[];
+  sla?: Sla | null; priority_reason?: LocalizedText | null;
+  category?: string | null; language?: string | null;
 }
 
 export interface Message {

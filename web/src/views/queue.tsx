@@ -10,7 +10,7 @@ import { navigate } from '../router';
 import { agentName, isAgent, myAgent, state } from '../session';
 import { toast, toastError } from '../toast';
 import type { SavedView, TicketRow } from '../types';
-import { nextDue, PriorityBadge, slaDue, SlaCountdown, StatusBadge, Time } from '../ui';
+import { nextDue, PriorityBadge, SlaCell, StatusBadge, Time } from '../ui';
 
 const UNSOLVED = 'new,open,pending,on-hold';
 const STATUSES = ['new', 'open', 'pending', 'on-hold', 'resolved', 'closed'];
@@ -258,7 +258,7 @@ export function Queue({ view }: { view: string }) {
     const horizon = Date.now() + 4 * 3600e3;
     return rows.filter((r) => (nextDue(r) ?? Infinity) <= horizon).sort((a, b) => nextDue(a)! - nextDue(b)!);
   }, [rows, view]);
-  const hasSla = rows.some((r) => slaDue(r).length > 0);
+  const hasSla = rows.some((r) => !!r.sla);
 
   useEffect(() => {
     queueOrder.numbers = shown.map((r) => r.number);
@@ -340,7 +340,7 @@ export function Queue({ view }: { view: string }) {
                 <td class="who">{r.customer.name || r.customer.email}</td>
                 <td><StatusBadge status={r.status} /></td>
                 <td class="who">{agentName(r.assignee_id) || <span class="muted">{t('common.unassigned')}</span>}</td>
-                {hasSla && <td>{slaDue(r).slice(0, 1).map((d) => <SlaCountdown key={d.at} at={d.at} />)}</td>}
+                {hasSla && <td class="slacell"><SlaCell row={r} /></td>}
                 <td class="when"><Time iso={r.updated_at} /></td>
               </tr>
             ))}

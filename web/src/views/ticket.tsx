@@ -3,14 +3,14 @@
 // replying; a reply over someone else's is confirmed first).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, qs } from '../api';
-import { t, tv } from '../i18n';
+import { currentLang, t, tv } from '../i18n';
 import { queueOrder, useKeys } from '../keys';
 import { subscribe } from '../live';
 import { navigate } from '../router';
 import { agentName, isAgent, state } from '../session';
 import { attempt, toast, toastError } from '../toast';
-import type { Field, Presence, Ticket, TicketRow } from '../types';
-import { PriorityBadge, slaDue, SlaCountdown, StatusBadge, Time } from '../ui';
+import type { Canned, Field, Presence, Ticket, TicketRow } from '../types';
+import { PriorityBadge, slaItems, SlaTargetView, StatusBadge, Time } from '../ui';
 import { Conversation } from './conversation';
 
 const STATUSES = ['new', 'open', 'pending', 'on-hold', 'resolved', 'closed'];
@@ -63,16 +63,17 @@ function Props({ tk, patch, fields }: { tk: Ticket; patch: (c: Record<string, un
       </select>
     </label>
   );
-  const reasons = [...(tk.priority_reasons ?? []), ...(tk.priority_reason ? [tk.priority_reason] : [])]
-    .map((r) => (typeof r === 'string' ? r : r.text ?? r.reason ?? '')).filter(Boolean);
+  // The priority reason in the agent's language, else the other one.
+  const pr = tk.priority_reason;
+  const reason = pr && typeof pr === 'object' ? (currentLang() === 'ja' ? pr.ja || pr.en : pr.en || pr.ja) ?? '' : '';
   return (
     <section class="panel" aria-label={t('t.properties')}>
       <h3>{t('t.properties')}</h3>
       {sel(t('f.status'), tk.status, STATUSES.map((s) => [s, tv('status', s)]), (v) => patch({ status: v }))}
       {sel(t('f.priority'), tk.priority, PRIORITIES.map((s) => [s, tv('prio', s)]), (v) => patch({ priority: v }))}
-      {reasons.length > 0 && (
-        <div class="reasons"><span class="muted">{t('t.reasons')}</span>
-          <ul>{reasons.map((r, i) => <li key={i}>{r}</li>)}</ul></div>
+      {reason && (
+        <div class="reasons" data-testid="priority-reason"><span class="muted">{t('t.reasons')}</span>
+          <p>{reason}</p></div>
       )}
       {sel(t('t.type'), tk.type, TYPES.map((s) => [s, tv('type', s)]), (v) => patch({ type: v }))}
       {sel(t('f.group'), String(tk.group_id ?? ''), [['', t('common.nogroup')], ...state.groups.map((g) => [String(g.id), g.name] as [string, string])],
@@ -90,7 +91,13 @@ function Props({ tk, patch, fields }: { tk: Ticket; patch: (c: Record<string, un
           <input placeholder={t('t.addtag')} aria-label={t('t.addtag')} value={tag} onInput={(e) => setTag((e.target as HTMLInputElement).value)} />
         </form>}
       </div>
-      {slaDue(tk).length > 0 && <div class="prop">SLA {slaDue(tk).map((d) => <div key={d.at}><SlaCountdown at={d.at} label={d.label} /></div>)}</div>}
+      {tk.sla && (
+        <div class="prop slapanel" data-testid="sla-panel">
+          <span>{t('sla.policy')}: {tk.sla.policy?.name}</span>
+          {tk.sla.paused && <span class="sla paused"> ({t('sla.paused')})</span>}
+          {slaItems(tk).map((i) => <div key={i.name} data-sla-target={i.name}><SlaTargetView item={i} paused={tk.sla!.paused} /></div>)}
+        </div>
+      )}
       {fields.length > 0 && <h4>{t('t.fields')}</h4>}
       {fields.map((f) => <FieldInput key={f.key} f={f} value={tk.custom_fields?.[f.key]} ro={ro}
         set={(v) => patch({ custom_fields: { [f.key]: v } })} />)}
@@ -179,7 +186,30 @@ function Editor({ tk, mode, setMode, replyingOthers, onDone, onTyping, areaRef }
   const [uploads, setUploads] = useState<{ id: string; filename: string }[]>([]);
   const [warn, setWarn] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [canned, setCanned] = useState<Canned[] | null>(null);
   const canReply = isAgent();
+  useEffect(() => {
+    api<{ canned: Canned[] }>('GET', '/api/v1/canned').then((r) => setCanned(r.canned ?? [])).catch(() => setCanned([]));
+  }, []);
+  // Insert a canned response rendered for this ticket at the cursor.
+  const insertCanned = async (id: string) => {
+    if (!id) return;
+    try {
+      const r = await api<{ body: string }>('POST', `/api/v1/canned/${id}/render`, { ticket: tk.number });
+      const el = areaRef.current;
+      const at = el ? el.selectionStart ?? body.length : body.length;
+      const end = el ? el.selectionEnd ?? at : at;
+      const next = body.slice(0, at) + r.body + body.slice(end);
+      setBody(next);
+      requestAnimationFrame(() => {
+        if (!el) return;
+        el.focus();
+        el.selectionStart = el.selectionEnd = at + r.body.length;
+      });
+    } catch (e) {
+      toastError(e);
+    }
+  };
   useEffect(() => onTyping(mode === 'reply' && body.trim() !== ''), [mode, body.trim() !== '']);
   useEffect(() => setWarn(false), [replyingOthers.join(',')]);
 
@@ -229,6 +259,15 @@ function Editor({ tk, mode, setMode, replyingOthers, onDone, onTyping, areaRef }
       </div>
       {mode === 'reply' && (
         <label class="cc">{t('t.cc')} <input value={cc} onInput={(e) => setCc((e.target as HTMLInputElement).value)} /></label>
+      )}
+      {canned && canned.length > 0 && (
+        <label class="canned">{t('t.canned')}{' '}
+          <select data-testid="canned" aria-label={t('t.canned')} value=""
+                  onChange={(e) => { const sel = e.target as HTMLSelectElement; const v = sel.value; sel.value = ''; insertCanned(v); }}>
+            <option value="">{t('t.canned.pick')}</option>
+            {canned.map((c) => <option key={c.id} value={String(c.id)}>{c.title}</option>)}
+          </select>
+        </label>
       )}
       <textarea ref={areaRef} rows={6} aria-label={mode === 'reply' ? t('t.reply') : t('t.note')} value={body}
                 onInput={(e) => setBody((e.target as HTMLTextAreaElement).value)}
