@@ -13,11 +13,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include <jansson.h>
-
+#include "core/outgoing.h"
 #include "core/routing.h"
 #include "core/sla.h"
-#include "store/blob.h"
 #include "store/store_tickets.h"
 
 struct sync_ctx {
@@ -67,127 +65,6 @@ static const char *actor_of(struct arena *a, const struct store_automation *au)
 	return p ? p : "automation";
 }
 
-/* ---- reminders ---- */
-
-static void add_header(json_t *h, const char *name, const char *value)
-{
-	json_array_append_new(h, json_pack("[s, s]", name, value));
-}
-
-static const char *first_address(struct arena *a, const char *list)
-{
-	while (*list == ' ' || *list == ',')
-		list++;
-	size_t l = strcspn(list, ", \t");
-	return l ? arena_strndup(a, list, l) : "support@localhost";
-}
-
-/* Serialise a new reference and drop it. */
-static char *dump_new(json_t *j)
-{
-	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	json_decref(j);
-	return s;
-}
-
-static const char default_reminder[] =
-	"お問い合わせの件について、ご返信をお待ちしております。\n"
-	"このメールにご返信いただければ、担当者が対応を続けます。\n\n"
-	"We are waiting for your reply about your request.\n"
-	"Reply to this message and we will pick it up again.\n";
-
-/* Compose the reminder and queue it (message + outbox row). */
-static mado_status queue_reminder(const struct automation_env *env, struct store *s, struct arena *a,
-                                  const struct store_ticket *t, const struct store_automation *au, int64_t now,
-                                  struct mado_err *err)
-{
-	const struct mado_config *cfg = env->cfg;
-	const char *from = first_address(a, cfg->support_addresses);
-	const char *irt = "", *refs_json = "[]";
-	struct buf subj, reply_to, refs_h, raw;
-	buf_init(&subj, 0);
-	buf_init(&reply_to, 0);
-	buf_init(&refs_h, 0);
-	buf_init(&raw, 0);
-	json_t *headers = json_array(), *refs = NULL;
-	char *headers_s = NULL, *refs_s = NULL, *rcpt_s = NULL, *to_s = NULL;
-	mado_status st = store_ticket_last_inbound(s, a, t->id, &irt, &refs_json, err);
-	if (st)
-		goto out;
-	int64_t tok = 0;
-	buf_printf(&subj, "%s%s", strncasecmp(t->subject, "re:", 3) ? "Re: " : "", t->subject);
-	if (!(thread_token_find(cfg->subject_token, t->subject, strlen(t->subject), &tok) && tok == t->id)) {
-		buf_append_char(&subj, ' ');
-		thread_token_format(cfg->subject_token, t->id, &subj);
-	}
-	thread_sign_address(env->key, from, t->id, &reply_to);
-	refs = thread_reply_references(refs_json, irt, &refs_h);
-	char msgid[300], mid_h[310], irt_h[310], date[64];
-	snprintf(msgid, sizeof msgid, "auto.%lld.%lld.%lld@%s", (long long)t->id, (long long)au->id, (long long)now,
-	         *cfg->msgid_domain ? cfg->msgid_domain : "mado.localhost");
-	snprintf(mid_h, sizeof mid_h, "<%s>", msgid);
-	snprintf(irt_h, sizeof irt_h, "<%.300s>", irt);
-	time_t tnow = (time_t)now;
-	struct tm tm;
-	gmtime_r(&tnow, &tm);
-	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	add_header(headers, "From", from);
-	add_header(headers, "To", t->customer_email);
-	add_header(headers, "Reply-To", reply_to.p ? reply_to.p : from);
-	add_header(headers, "Subject", subj.p);
-	add_header(headers, "Date", date);
-	add_header(headers, "Message-ID", mid_h);
-	if (*irt) {
-		add_header(headers, "In-Reply-To", irt_h);
-		add_header(headers, "References", refs_h.p);
-	}
-	add_header(headers, "Auto-Submitted", "auto-generated");
-	add_header(headers, "MIME-Version", "1.0");
-	add_header(headers, "Content-Type", "text/plain; charset=utf-8");
-	if (*cfg->loop_header)
-		add_header(headers, cfg->loop_header, "1");
-	const char *body = *au->message ? au->message : default_reminder;
-	headers_s = json_dumps(headers, JSON_COMPACT);
-	refs_s = json_dumps(refs, JSON_COMPACT);
-	rcpt_s = dump_new(json_pack("[s]", t->customer_email));
-	to_s = dump_new(json_pack("[{s:s, s:s}]", "name", t->customer_name, "email", t->customer_email));
-	buf_printf(&raw, "%s\r\n\r\n%s", headers_s ? headers_s : "", body);
-	char sha[65];
-	blob_sha256_hex(raw.p, raw.len, sha);
-	const char *source = actor_of(a, au);
-	struct store_message_new m = {
-		.ticket_id = t->id, .direction = "out", .message_id = msgid, .raw_sha256 = sha, .raw_size = raw.len,
-		.source = source, .from_email = from, .from_name = "", .to_json = to_s, .cc_json = "[]",
-		.references_json = refs_s, .subject = subj.p, .date = tnow, .in_reply_to = irt, .body_text = body,
-		.body_html = "", .kind = "auto-reply", .may_auto_answer = false, .thread_reason = "automation reminder",
-		.parse_notes = "", .hygiene_reasons = "", .now = tnow,
-	};
-	int64_t row = 0, outbox = 0;
-	if ((st = store_message_insert(s, &m, &row, err)) || (st = store_thread_add(s, msgid, t->id, err)))
-		goto out;
-	struct store_outbox_new ob = {
-		.message_row = row, .ticket_id = t->id, .mail_from = "", .rcpt_json = rcpt_s,
-		.headers_json = headers_s, .body_text = body, .attachments_json = "[]", .now = tnow,
-		.kind = "notice",  /* automatic: null envelope sender (RFC 3834) */
-	};
-	char v[32];
-	snprintf(v, sizeof v, "%lld", (long long)row);
-	if (!(st = store_outbox_add(s, &ob, &outbox, err)))
-		st = store_event_add(s, t->id, source, "reply", "message", NULL, v, tnow, err);
-out:
-	json_decref(headers);
-	json_decref(refs);
-	free(headers_s);
-	free(refs_s);
-	free(rcpt_s);
-	free(to_s);
-	buf_free(&subj);
-	buf_free(&reply_to);
-	buf_free(&refs_h);
-	buf_free(&raw);
-	return st;
-}
-
 /* ---- firing ---- */
 
 static mado_status set_status(struct store *s, int64_t ticket, const char *actor, const char *from, const char *to,
@@ -222,7 +99,9 @@ mado_status automation_fire_timer(const struct automation_env *env, struct store
 		if (!t.customer_email || !*t.customer_email)
 			return store_event_add(s, ticket, actor, "note", "automation", NULL,
 			                       "no customer address: reminder not sent", (time_t)now, err);
-		st = queue_reminder(env, s, a, &t, &au, now, err);
+		/* the 'reminder' template; an automation's own text replaces its body */
+		st = outgoing_customer_notice(s, env->cfg, env->key, ticket, "reminder", au.message, "notice",
+		                              "auto-generated", (time_t)now, err);
 	} else {
 		st = set_status(s, ticket, actor, t.status, "closed", now, err);
 		if (!st)

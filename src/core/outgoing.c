@@ -15,6 +15,7 @@
 #include "core/template.h"
 #include "mail/compose.h"
 #include "mail/thread.h"
+#include "store/blob.h"
 #include "store/store_outgoing.h"
 #include "store/store_people.h"
 #include "store/store_sla.h"
@@ -146,15 +147,20 @@ mado_status outgoing_ticket_vars(struct store *s, struct arena *a, const struct 
 	return MADO_OK;
 }
 
-static mado_status render_ack(const struct outgoing_ack *in, struct arena *a, struct rendered *r,
-                              struct mado_err *err)
+/* The mail to render: a named template; body_template (an automation's
+ * own text, taken as it is: it was never checked as a template) replaces
+ * its body. text guesses the language. */
+static mado_status render(struct store *s, struct arena *a, const struct mado_config *cfg, int64_t ticket_id,
+                          const char *name, const char *body_template, const char *text, struct rendered *r,
+                          struct mado_err *err)
 {
 	struct outgoing_vars v;
-	mado_status st = outgoing_ticket_vars(in->store, a, in->cfg, in->ticket_id, NULL, in->text, &v, err);
+	mado_status st = outgoing_ticket_vars(s, a, cfg, ticket_id, NULL, text, &v, err);
 	const char *tsubj, *tbody;
-	if (!st && !(st = load_template(in->store, a, "ack", v.language, &tsubj, &tbody, err)) &&
+	if (!st && !(st = load_template(s, a, name, v.language, &tsubj, &tbody, err)) &&
 	    !(st = tpl_render(tsubj, v.vars, v.n, TPL_TEXT, &r->subject, err)) &&
-	    !(st = tpl_render(tbody, v.vars, v.n, TPL_TEXT, &r->text, err)))
+	    !(st = body_template && *body_template ? buf_append(&r->text, body_template, strlen(body_template))
+	                                           : tpl_render(tbody, v.vars, v.n, TPL_TEXT, &r->text, err)))
 		st = tpl_text_to_html(r->text.p ? r->text.p : "", &r->html);
 	return st;
 }
@@ -164,31 +170,76 @@ static void add_header(json_t *h, const char *name, const char *value)
 	json_array_append_new(h, json_pack("[s, s]", name, value));
 }
 
-/* Queue the ack (and register its Message-ID for threading). */
-static mado_status queue_ack(const struct outgoing_ack *in, struct arena *a, const struct rendered *r,
-                             struct mado_err *err)
+/* One automatic mail to a customer, threaded to in_reply_to. */
+struct customer_mail {
+	struct store *store;
+	const struct mado_config *cfg;
+	const unsigned char *key;
+	int64_t ticket_id;
+	const char *to_email, *to_name;
+	const char *in_reply_to, *references_json;
+	const char *kind;             /* outbox kind: "ack" or "notice" */
+	const char *auto_submitted;   /* "auto-replied" or "auto-generated" */
+	const char *what;             /* the template's name (events, message source) */
+	time_t now;
+};
+
+/* An ack is not a message of the conversation; a notice is kept as an
+ * outgoing message so that agents see it on the ticket. Either way its
+ * Message-ID is registered so that an answer threads. */
+static mado_status store_as_message(const struct customer_mail *in, struct arena *a, const char *mid,
+                                    const char *from, const char *headers, const char *refs_json,
+                                    const struct rendered *r, int64_t *row, struct mado_err *err)
+{
+	*row = 0;
+	mado_status st = store_thread_add(in->store, mid, in->ticket_id, err);
+	if (st || !strcmp(in->kind, "ack"))
+		return st;
+	struct buf raw;
+	buf_init(&raw, 0);
+	buf_printf(&raw, "%s\r\n\r\n%s", headers, r->text.p ? r->text.p : "");
+	char sha[65];
+	blob_sha256_hex(raw.p, raw.len, sha);
+	json_t *to = json_pack("[{s:s, s:s}]", "name", in->to_name ? in->to_name : "", "email", in->to_email);
+	char *to_s = json_dumps(to, JSON_COMPACT);
+	(void)a;
+	char source[80];
+	snprintf(source, sizeof source, "notice:%s", in->what);
+	struct store_message_new m = {
+		.ticket_id = in->ticket_id, .direction = "out", .message_id = mid, .raw_sha256 = sha,
+		.raw_size = raw.len, .source = source, .from_email = from, .from_name = "",
+		.to_json = to_s ? to_s : "[]", .cc_json = "[]", .references_json = refs_json,
+		.subject = r->subject.p ? r->subject.p : "", .date = in->now, .in_reply_to = in->in_reply_to,
+		.body_text = r->text.p ? r->text.p : "", .body_html = "", .kind = "auto-reply",
+		.may_auto_answer = false, .thread_reason = source, .parse_notes = "",
+		.hygiene_reasons = "", .now = in->now,
+	};
+	st = store_message_insert(in->store, &m, row, err);
+	free(to_s);
+	json_decref(to);
+	buf_free(&raw);
+	return st;
+}
+
+/* Queue the mail (null envelope sender, Auto-Submitted, Reply-To the
+ * signed address) and note it on the ticket. */
+static mado_status queue_customer_mail(const struct customer_mail *in, struct arena *a, const struct rendered *r,
+                                       struct mado_err *err)
 {
 	struct store *s = in->store;
 	const char *from = support_address(a, in->cfg);
-	struct buf mid, reply_to;
+	const char *irt = in->in_reply_to ? in->in_reply_to : "";
+	struct buf mid, reply_to, refs_h, angle;
 	buf_init(&mid, 0);
 	buf_init(&reply_to, 0);
+	buf_init(&refs_h, 0);
+	buf_init(&angle, 0);
 	char tag[32];
 	snprintf(tag, sizeof tag, "%" PRId64, in->ticket_id);
 	compose_new_message_id(tag, in->cfg->msgid_domain, &mid);
 	thread_sign_address(in->key, from, in->ticket_id, &reply_to);
-	json_t *h = json_array(), *refs = json_loads(in->references_json ? in->references_json : "[]", 0, NULL);
-	if (!json_is_array(refs)) {
-		json_decref(refs);
-		refs = json_array();
-	}
-	if (in->in_reply_to && *in->in_reply_to)
-		json_array_append_new(refs, json_string(in->in_reply_to));
-	struct buf refs_h, angle;
-	buf_init(&refs_h, 0);
-	buf_init(&angle, 0);
-	for (size_t i = 0; i < json_array_size(refs); i++)
-		buf_printf(&refs_h, "%s<%s>", i ? " " : "", json_string_value(json_array_get(refs, i)));
+	json_t *refs = thread_reply_references(in->references_json ? in->references_json : "[]", irt, &refs_h);
+	json_t *h = json_array();
 	add_header(h, "From", from);
 	json_array_append_new(h, json_pack("[s, [{s:s, s:s}]]", "To", "name", in->to_name ? in->to_name : "", "email",
 	                                   in->to_email));
@@ -196,32 +247,32 @@ static mado_status queue_ack(const struct outgoing_ack *in, struct arena *a, con
 	add_header(h, "Subject", r->subject.p ? r->subject.p : "");
 	buf_printf(&angle, "<%s>", mid.p);
 	add_header(h, "Message-ID", angle.p);
-	if (in->in_reply_to && *in->in_reply_to) {
+	if (*irt) {
 		buf_reset(&angle);
-		buf_printf(&angle, "<%s>", in->in_reply_to);
+		buf_printf(&angle, "<%s>", irt);
 		add_header(h, "In-Reply-To", angle.p);
-		add_header(h, "References", refs_h.p);
+		add_header(h, "References", refs_h.p ? refs_h.p : angle.p);
 	}
-	add_header(h, "Auto-Submitted", "auto-replied");
+	add_header(h, "Auto-Submitted", in->auto_submitted);
 	if (*in->cfg->loop_header)
 		add_header(h, in->cfg->loop_header, "1");
-	char *headers = json_dumps(h, JSON_COMPACT);
+	char *headers = json_dumps(h, JSON_COMPACT), *refs_s = refs ? json_dumps(refs, JSON_COMPACT) : NULL;
 	json_t *rc = json_pack("[s]", in->to_email);
 	char *rcpt = json_dumps(rc, JSON_COMPACT);
-	/* not a message of the conversation: only its Message-ID is kept, so
-	 * that an answer to the ack threads */
-	mado_status st = store_thread_add(s, mid.p, in->ticket_id, err);
-	int64_t ob = 0;
+	int64_t row = 0, ob = 0;
+	mado_status st = store_as_message(in, a, mid.p, from, headers ? headers : "[]", refs_s ? refs_s : "[]", r, &row,
+	                                  err);
 	if (!st) {
 		struct store_outbox_new o = {
+			.message_row = row,
 			.ticket_id = in->ticket_id,
-			.mail_from = "",   /* null envelope sender: bounces of acks vanish (RFC 3834) */
+			.mail_from = "",   /* null envelope sender: bounces of automatic mail vanish (RFC 3834) */
 			.rcpt_json = rcpt,
 			.headers_json = headers,
 			.body_text = r->text.p ? r->text.p : "",
 			.attachments_json = "[]",
 			.now = in->now,
-			.kind = "ack",
+			.kind = in->kind,
 			.recipient = in->to_email,
 			.body_html = r->html.p,
 			.charset = in->cfg->mail_charset,
@@ -231,9 +282,11 @@ static mado_status queue_ack(const struct outgoing_ack *in, struct arena *a, con
 	if (!st) {
 		char v[340];
 		snprintf(v, sizeof v, "queued to %s", in->to_email);
-		st = store_event_add(s, in->ticket_id, "system", "ack", "", NULL, v, in->now, err);
+		st = store_event_add(s, in->ticket_id, "system", in->kind, strcmp(in->kind, "ack") ? in->what : "", NULL, v,
+		                     in->now, err);
 	}
 	free(headers);
+	free(refs_s);
 	free(rcpt);
 	json_decref(h);
 	json_decref(refs);
@@ -243,6 +296,31 @@ static mado_status queue_ack(const struct outgoing_ack *in, struct arena *a, con
 	buf_free(&refs_h);
 	buf_free(&angle);
 	return st;
+}
+
+/* Render and queue; the caller has decided the mail may go. */
+static mado_status send_customer_mail(const struct customer_mail *in, struct arena *a, const char *body_template,
+                                      const char *text, struct mado_err *err)
+{
+	struct rendered r;
+	buf_init(&r.subject, 0);
+	buf_init(&r.text, 0);
+	buf_init(&r.html, 0);
+	mado_status st = render(in->store, a, in->cfg, in->ticket_id, in->what, body_template, text, &r, err);
+	if (!st)
+		st = queue_customer_mail(in, a, &r, err);
+	buf_free(&r.subject);
+	buf_free(&r.text);
+	buf_free(&r.html);
+	return st;
+}
+
+static mado_status note_suppressed(struct store *s, int64_t ticket, const char *kind, const char *field,
+                                   const char *why, time_t now, struct mado_err *err)
+{
+	char v[200];
+	snprintf(v, sizeof v, "suppressed: %s", why);
+	return store_event_add(s, ticket, "system", kind, field, NULL, v, now, err);
 }
 
 mado_status outgoing_ack(const struct outgoing_ack *in, struct mado_err *err)
@@ -255,20 +333,59 @@ mado_status outgoing_ack(const struct outgoing_ack *in, struct mado_err *err)
 	const char *why = NULL;
 	mado_status st = ack_refusal(in, a, &why, err);
 	if (!st && why) {
-		char v[200];
-		snprintf(v, sizeof v, "suppressed: %s", why);
-		st = store_event_add(in->store, in->ticket_id, "system", "ack", "", NULL, v, in->now, err);
+		st = note_suppressed(in->store, in->ticket_id, "ack", "", why, in->now, err);
 	} else if (!st) {
-		struct rendered r;
-		buf_init(&r.subject, 0);
-		buf_init(&r.text, 0);
-		buf_init(&r.html, 0);
-		st = render_ack(in, a, &r, err);
-		if (!st)
-			st = queue_ack(in, a, &r, err);
-		buf_free(&r.subject);
-		buf_free(&r.text);
-		buf_free(&r.html);
+		struct customer_mail m = {
+			.store = in->store, .cfg = in->cfg, .key = in->key, .ticket_id = in->ticket_id,
+			.to_email = in->to_email, .to_name = in->to_name, .in_reply_to = in->in_reply_to,
+			.references_json = in->references_json, .kind = "ack", .auto_submitted = "auto-replied",
+			.what = "ack", .now = in->now,
+		};
+		st = send_customer_mail(&m, a, NULL, in->text, err);
+	}
+	arena_free(a);
+	return st;
+}
+
+/* Why no notice may go to the ticket's requester, or NULL. */
+static mado_status notice_refusal(struct store *s, struct arena *a, const struct store_ticket *t, const char **why,
+                                  struct mado_err *err)
+{
+	*why = NULL;
+	if (!t->customer_email || !*t->customer_email || !compose_address_ok(t->customer_email)) {
+		*why = "the ticket has no requester address";
+		return MADO_OK;
+	}
+	struct store_customer c;
+	mado_status st = store_customer_get(s, a, t->customer_email, &c, err);
+	if (st && st != MADO_ENOTFOUND)
+		return st;
+	if (!st && c.bouncing)
+		*why = "the address bounces";
+	return MADO_OK;
+}
+
+mado_status outgoing_customer_notice(struct store *s, const struct mado_config *cfg, const unsigned char *key,
+                                     int64_t ticket_id, const char *template_name, const char *body_template,
+                                     const char *kind, const char *auto_submitted, time_t now, struct mado_err *err)
+{
+	struct arena *a = arena_new();
+	if (!a)
+		return mado_fail(err, MADO_ENOMEM, "out of memory");
+	struct store_ticket t;
+	const char *why = NULL, *irt = "", *refs = "[]";
+	mado_status st = store_ticket_get(s, a, ticket_id, &t, err);
+	if (!st)
+		st = notice_refusal(s, a, &t, &why, err);
+	if (!st && why)
+		st = note_suppressed(s, ticket_id, kind, template_name, why, now, err);
+	else if (!st && !(st = store_ticket_last_inbound(s, a, ticket_id, &irt, &refs, err))) {
+		struct customer_mail m = {
+			.store = s, .cfg = cfg, .key = key, .ticket_id = ticket_id, .to_email = t.customer_email,
+			.to_name = t.customer_name, .in_reply_to = irt, .references_json = refs, .kind = kind,
+			.auto_submitted = auto_submitted, .what = template_name, .now = now,
+		};
+		st = send_customer_mail(&m, a, body_template, NULL, err);
 	}
 	arena_free(a);
 	return st;

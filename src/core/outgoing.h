@@ -46,6 +46,22 @@ struct outgoing_ack {
 mado_status outgoing_ack(const struct outgoing_ack *in, struct mado_err *err);
 
 /*
+ * A notice to the ticket's requester: the template template_name
+ * ("status", "resolved", "reminder"...) rendered in the customer's
+ * language (body_template, when not NULL or empty, replaces its body as
+ * plain text: an automation's own message), threaded to the ticket's latest customer
+ * message (In-Reply-To, References), stored as an outgoing message and
+ * queued in the caller's transaction with kind (e.g. "notice"), a null
+ * envelope sender and Auto-Submitted: auto_submitted. Nothing goes (a
+ * "suppressed" event on the ticket instead) when the ticket has no
+ * requester address or the address bounces. Borrows every argument;
+ * fails only on database trouble.
+ */
+mado_status outgoing_customer_notice(struct store *s, const struct mado_config *cfg, const unsigned char *key,
+                                     int64_t ticket_id, const char *template_name, const char *body_template,
+                                     const char *kind, const char *auto_submitted, time_t now, struct mado_err *err);
+
+/*
  * Agent notifications by mail: what is one of "new_in_group", "assigned",
  * "customer_replied", "mention" (each subject to the agent's settings) or
  * "delivery_failed" (always). Queued in the caller's transaction with a

@@ -354,6 +354,20 @@ struct field_change {
 	const char *key, *value;   /* value NULL = clear */
 };
 
+/* An agent resolved the ticket or set it pending: the customer hears of
+ * it (the 'resolved' or 'status' template) unless the setting is off. */
+static mado_status notify_customer_of_status(struct http_req *req, int64_t id, const char *status, time_t now,
+                                             struct mado_err *err)
+{
+	const struct mado_config *cfg = &req->srv->ws->cfg;
+	const char *tpl = !strcmp(status, "resolved") && cfg->notify_customer_on_resolved ? "resolved"
+	                  : !strcmp(status, "pending") && cfg->notify_customer_on_pending ? "status"
+	                                                                                  : NULL;
+	return tpl ? outgoing_customer_notice(req->store, cfg, req->srv->ws->key, id, tpl, NULL, "notice",
+	                                      "auto-generated", now, err)
+	           : MADO_OK;
+}
+
 /*
  * Check and apply changes to one ticket inside the caller's transaction.
  * o->status set (and nothing written) when a rule refuses; a returned
@@ -463,6 +477,8 @@ static mado_status apply_changes(struct http_req *req, int64_t id, const struct 
 			return st;
 		(*nevents)++;
 	}
+	if (c->status && strcmp(c->status, t.status) && (st = notify_customer_of_status(req, id, c->status, now, err)))
+		return st;
 	if (c->has_group && c->group_id != w.group_id) {
 		if ((st = store_ticket_set_ref(s, id, "group_id", c->group_id, now, err)) ||
 		    (st = event(req, id, "field", "group_id", w.group_id ? num(req, w.group_id) : NULL,

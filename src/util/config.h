@@ -62,6 +62,7 @@ struct mado_config {
 	char from_name[256];
 	/* acknowledgements and automatic mail */
 	bool ack_enabled;
+	bool notify_customer_on_resolved, notify_customer_on_pending;
 	size_t ack_first_response_hours;
 	size_t ack_recipient_hours;
 	size_t auto_window_minutes;

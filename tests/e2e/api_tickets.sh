@@ -248,7 +248,7 @@ is "$(sql "$W" "SELECT ticket_id FROM messages WHERE message_id='m2b@example.net
 agent POST /api/v1/tickets/2/replies '{"body":"x","cc":["a@b.test\r\nBcc: victim@evil.test"]}'; is "$ST" 400 "header injection in cc: 400"
 agent POST /api/v1/tickets/2/replies '{"body":"x","upload_ids":["not-mine"]}'; is "$ST" 400 "unknown upload: 400"
 agent POST /api/v1/tickets/2/replies '{"body":""}'; is "$ST" 400 "empty reply: 400"
-is "$(sql "$W" "SELECT count(*) FROM outbox")/$(sql "$W" "SELECT count(*) FROM messages WHERE direction='out'")" "$((n_out + 1))/1" "refused replies leave no message and no outbox row (same transaction)"
+is "$(sql "$W" "SELECT count(*) FROM outbox")/$(sql "$W" "SELECT count(*) FROM messages WHERE direction='out' AND source NOT LIKE 'notice:%'")" "$((n_out + 1))/1" "refused replies leave no message and no outbox row (same transaction)"
 
 # ---- links ----
 agent POST /api/v1/tickets/1/links '{"ticket":2}'; is "$ST" 201 "link 1 and 2"

@@ -160,12 +160,13 @@ stop_server
 export MADO_CLOCK=2026-09-24T09:30:00+09:00
 start_server "$W"
 unset MADO_CLOCK
-i=0; while [ "$(sql "$W" "SELECT count(*) FROM outbox WHERE ticket_id=$T2 AND kind IN ('reply','notice')")" -lt 2 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
-is "$(sql "$W" "SELECT count(*) FROM outbox WHERE ticket_id=$T2 AND kind IN ('reply','notice')")" 2 "the scheduler in mado serve queued the reminder"
+REMINDERS="SELECT count(*) FROM outbox o JOIN messages m ON m.id = o.message_id WHERE o.ticket_id=$T2 AND m.source='notice:reminder'"
+i=0; while [ "$(sql "$W" "$REMINDERS")" -lt 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+is "$(sql "$W" "$REMINDERS")" 1 "the scheduler in mado serve queued the reminder"
 ok "$(sql "$W" "SELECT headers_json FROM outbox WHERE ticket_id=$T2 AND kind='notice' ORDER BY id DESC LIMIT 1" | grep -q '"Auto-Submitted","auto-generated"'; echo $?)" \
 	"…marked Auto-Submitted: auto-generated"
 sleep 1.2
-is "$(sql "$W" "SELECT count(*) FROM outbox WHERE ticket_id=$T2 AND kind IN ('reply','notice')")" 2 "…once, however many sweeps run"
+is "$(sql "$W" "$REMINDERS")" 1 "…once, however many sweeps run"
 
 # ---- the clock from the workspace setting ----
 W2=$(new_ws clocked)
