@@ -103,7 +103,7 @@ int main(int argc, char **argv)
 	struct mado_config cfg;
 	config_defaults(&cfg);
 	unsigned char key[THREAD_KEY_BYTES] = { 0 };
-	struct automation_env env = { &cfg, key };
+	struct automation_env env = { .cfg = &cfg, .key = key };
 	struct sweep_stats ss, empty;
 	double t2 = now_s();
 	if (scheduler_sweep(s, &env, 2000000000, cfg.scheduler_batch, &ss, &err)) {

@@ -38,7 +38,7 @@ int cmd_automations(struct cli *c, int argc, char **argv)
 	}
 	struct store *s = NULL;
 	struct sweep_stats ss = { 0 };
-	struct automation_env env = { &ws.cfg, ws.key };
+	struct automation_env env = { .cfg = &ws.cfg, .key = ws.key };
 	int rc = 0;
 	if (store_open(ws.db_path, 30000, &s, &err) ||
 	    scheduler_sweep(s, &env, mado_now(), ws.cfg.scheduler_batch, &ss, &err)) {

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "http/server.h"
+#include "http/events.h"
 #include "jobs/scheduler.h"
 #include "store/workspace.h"
 
@@ -15,6 +16,13 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+/* What the scheduler changed (SLA warnings, breaches, escalations,
+ * reminders, auto-close) reaches open ticket lists live. */
+static void publish_changed(void *srv, int64_t ticket_id)
+{
+	events_publish(srv, "ticket.updated", ticket_id, NULL);
 }
 
 int cmd_serve(struct cli *c, int argc, char **argv)
@@ -69,7 +77,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		return EX_TEMPFAIL_;
 	}
 	struct scheduler *sched = NULL;
-	if (scheduler_start(&ws, &sched, &err))
+	if (scheduler_start(&ws, publish_changed, s, &sched, &err))
 		fprintf(stderr, "mado serve: %s (SLA timers and automations will not fire)\n", err.msg);
 	printf("mado serve: listening on http://%s:%u (workspace %s)\n", o.listen_addr, o.port, ws.dir);
 	fflush(stdout);

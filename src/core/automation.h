@@ -25,6 +25,10 @@
 struct automation_env {
 	const struct mado_config *cfg;
 	const unsigned char *key;   /* THREAD_KEY_BYTES: signs the Reply-To address */
+	/* Told of each ticket a sweep changed, after its commit (may be NULL):
+	 * `mado serve` publishes it on the live event stream. */
+	void (*changed)(void *ctx, int64_t ticket_id);
+	void *changed_ctx;
 };
 
 /* Set or clear the ticket's automation timers for its current status.

@@ -95,8 +95,14 @@ static mado_status sweep_batch(struct store *s, const struct automation_env *env
 	if (!st)
 		st = store_timers_due(s, a, now, (int64_t)batch, collect, &l, err);
 	int fired = 0;
-	for (size_t i = 0; !st && i < l.n; i++)
+	int *fired_at = a ? arena_alloc(a, (l.n ? l.n : 1) * sizeof *fired_at) : NULL;
+	if (!st && !fired_at)
+		st = mado_fail(err, MADO_ENOMEM, "out of memory");
+	for (size_t i = 0; !st && i < l.n; i++) {
+		int before = fired;
 		st = fire_one(env, s, a, &l.v[i], now, &fired, err);
+		fired_at[i] = fired - before;
+	}
 	if (!st)
 		st = store_commit(s, err);
 	if (st)
@@ -104,6 +110,9 @@ static mado_status sweep_batch(struct store *s, const struct automation_env *env
 	else {
 		out->timers += (int64_t)l.n;
 		out->fired += fired;
+		for (size_t i = 0; env->changed && i < l.n; i++)
+			if (fired_at[i])
+				env->changed(env->changed_ctx, l.v[i].ticket_id);
 	}
 	*taken = l.n;
 	arena_free(a);
@@ -127,6 +136,8 @@ mado_status scheduler_sweep(struct store *s, const struct automation_env *env, i
 
 struct scheduler {
 	struct workspace *ws;
+	void (*changed)(void *ctx, int64_t ticket_id);
+	void *changed_ctx;
 	pthread_t thread;
 	atomic_bool stopping;
 };
@@ -135,9 +146,17 @@ static void *run(void *arg)
 {
 	struct scheduler *sch = arg;
 	struct store *st = NULL;
-	struct automation_env env = { &sch->ws->cfg, sch->ws->key };
+	struct automation_env env = { &sch->ws->cfg, sch->ws->key, sch->changed, sch->changed_ctx };
 	size_t interval_ms = sch->ws->cfg.scheduler_interval_seconds * 1000;
-	while (!atomic_load(&sch->stopping)) {
+	/* the first sweep one interval after start: the server is up and its
+	 * clients can be listening for what the sweep changes */
+	for (;;) {
+		for (size_t waited = 0; waited < interval_ms && !atomic_load(&sch->stopping); waited += 50) {
+			struct timespec d = { 0, 50 * 1000 * 1000 };
+			nanosleep(&d, NULL);
+		}
+		if (atomic_load(&sch->stopping))
+			break;
 		struct mado_err err;
 		if (!st && store_open(sch->ws->db_path, 5000, &st, &err) != MADO_OK) {
 			fprintf(stderr, "mado serve: scheduler: %s\n", err.msg);
@@ -146,21 +165,20 @@ static void *run(void *arg)
 		struct sweep_stats ss;
 		if (st && scheduler_sweep(st, &env, mado_now(), sch->ws->cfg.scheduler_batch, &ss, &err) != MADO_OK)
 			fprintf(stderr, "mado serve: scheduler: %s\n", err.msg);
-		for (size_t waited = 0; waited < interval_ms && !atomic_load(&sch->stopping); waited += 50) {
-			struct timespec d = { 0, 50 * 1000 * 1000 };
-			nanosleep(&d, NULL);
-		}
 	}
 	store_close(st);
 	return NULL;
 }
 
-mado_status scheduler_start(struct workspace *ws, struct scheduler **out, struct mado_err *err)
+mado_status scheduler_start(struct workspace *ws, void (*changed)(void *ctx, int64_t ticket_id), void *changed_ctx,
+                            struct scheduler **out, struct mado_err *err)
 {
 	struct scheduler *sch = calloc(1, sizeof *sch);
 	if (!sch)
 		return mado_fail(err, MADO_ENOMEM, "out of memory");
 	sch->ws = ws;
+	sch->changed = changed;
+	sch->changed_ctx = changed_ctx;
 	if (pthread_create(&sch->thread, NULL, run, sch) != 0) {
 		free(sch);
 		return mado_fail(err, MADO_ENOMEM, "cannot start the scheduler thread");

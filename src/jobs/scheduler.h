@@ -26,9 +26,11 @@ struct sweep_stats {
 mado_status scheduler_sweep(struct store *s, const struct automation_env *env, int64_t now, size_t batch,
                             struct sweep_stats *out, struct mado_err *err);
 
-/* The thread inside `mado serve`; it opens its own connection. */
+/* The thread inside `mado serve`; it opens its own connection. changed
+ * (may be NULL) is told of each ticket a sweep changed, once committed. */
 struct scheduler;
-mado_status scheduler_start(struct workspace *ws, struct scheduler **out, struct mado_err *err);
+mado_status scheduler_start(struct workspace *ws, void (*changed)(void *ctx, int64_t ticket_id), void *changed_ctx,
+                            struct scheduler **out, struct mado_err *err);
 void scheduler_stop(struct scheduler *sch);   /* accepts NULL; waits for a sweep in progress */
 
 #endif

@@ -91,14 +91,6 @@ is "$(ntickets "$W")" 4 "tickets table intact"
 is "$(code "$BASE/healthz")" 200 "server still up"
 
 # ---- live events (SSE) ----
-# wait_for FILE PATTERN SECONDS: 0 when PATTERN shows up in time
-wait_for() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		[ $i -ge $(($3 * 20)) ] && return 1
-		sleep 0.05; i=$((i + 1))
-	done
-}
 sse() {  # sse JAR NAME: start a subscriber writing to $TMPROOT/NAME.sse
 	curl -sN -b "$1" "$BASE/api/v1/events" >"$TMPROOT/$2.sse" 2>/dev/null &
 	eval "SSE_$2=\$!"

@@ -110,3 +110,12 @@ stop_sink() {
 	wait "$SINK_PID" 2>/dev/null
 	SINK_PID=
 }
+
+# wait_for FILE PATTERN SECONDS: 0 when PATTERN shows up in time
+wait_for() {
+	_w=0
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		[ $_w -ge $(($3 * 20)) ] && return 1
+		sleep 0.05; _w=$((_w + 1))
+	done
+}

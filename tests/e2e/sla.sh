@@ -160,9 +160,18 @@ stop_server
 export MADO_CLOCK=2026-09-24T09:30:00+09:00
 start_server "$W"
 unset MADO_CLOCK
+# the first sweep comes one interval after start: a queue listening now
+# hears what it changes
+curl -sN -b "$TMPROOT/adm.jar" "$BASE/api/v1/events" >"$TMPROOT/sched.sse" 2>/dev/null &
+SSE_PID=$!
+wait_for "$TMPROOT/sched.sse" ': connected' 3
 REMINDERS="SELECT count(*) FROM outbox o JOIN messages m ON m.id = o.message_id WHERE o.ticket_id=$T2 AND m.source='notice:reminder'"
 i=0; while [ "$(sql "$W" "$REMINDERS")" -lt 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
 is "$(sql "$W" "$REMINDERS")" 1 "the scheduler in mado serve queued the reminder"
+wait_for "$TMPROOT/sched.sse" 'event: ticket.updated' 3
+is "$(sed -n 's/^data: //p' "$TMPROOT/sched.sse" | jq -r .ticket_id | sort -u | tr '\n' ' ')" "$T2 " \
+	"…and published ticket.updated for it on the live event stream"
+kill "$SSE_PID" 2>/dev/null
 ok "$(sql "$W" "SELECT headers_json FROM outbox WHERE ticket_id=$T2 AND kind='notice' ORDER BY id DESC LIMIT 1" | grep -q '"Auto-Submitted","auto-generated"'; echo $?)" \
 	"…marked Auto-Submitted: auto-generated"
 sleep 1.2

@@ -137,7 +137,7 @@ int main(void)
 	struct mado_config cfg;
 	config_defaults(&cfg);
 	unsigned char key[THREAD_KEY_BYTES] = { 1, 2, 3 };
-	struct automation_env env = { &cfg, key };
+	struct automation_env env = { .cfg = &cfg, .key = key };
 
 	/* -- configuration -- */
 	int64_t cal, vip_pol, def_pol, cust, vip_cust, org, t1, t2, group, sup, au_esc, au_remind, au_close;
