@@ -285,16 +285,29 @@ static mado_status exec(struct store *s, const char *sql, struct mado_err *err)
 	return MADO_OK;
 }
 
-int store_schema_version(struct store *s)
+/* Column 0 of the first row of sql (one optional parameter: text when
+ * text is not NULL, else number), or none when there is no row. */
+static int first_int(struct store *s, const char *sql, const char *text, int number, int none)
 {
 	sqlite3_stmt *st;
-	int v = 0;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
+	int v = none;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return none;
+	if (sqlite3_bind_parameter_count(st) > 0) {
+		if (text)
+			sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_int(st, 1, number);
 	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
 	return v;
+}
+
+int store_schema_version(struct store *s)
+{
+	return first_int(s, "PRAGMA user_version", NULL, 0, 0);
 }
 
 /*
@@ -307,15 +320,7 @@ int store_schema_version(struct store *s)
  */
 static int migration_applied(struct store *s, int version)
 {
-	sqlite3_stmt *st;
-	int found = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM schema_migrations WHERE version = ?", -1, &st, NULL) ==
-	    SQLITE_OK) {
-		sqlite3_bind_int(st, 1, version);
-		found = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_finalize(st);
-	}
-	return found;
+	return first_int(s, "SELECT 1 FROM schema_migrations WHERE version = ?", NULL, version, 0);
 }
 
 static mado_status record_migration(struct store *s, int version, struct mado_err *err)
@@ -332,14 +337,7 @@ static mado_status record_migration(struct store *s, int version, struct mado_er
 
 static int count_applied(struct store *s)
 {
-	sqlite3_stmt *st;
-	int n = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM schema_migrations", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			n = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
-	}
-	return n;
+	return first_int(s, "SELECT count(*) FROM schema_migrations", NULL, 0, 0);
 }
 
 static bool migration_known(int version)
@@ -367,15 +365,7 @@ static int unknown_applied(struct store *s)
 
 static int table_exists(struct store *s, const char *name)
 {
-	sqlite3_stmt *st;
-	int found = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", -1, &st,
-	                       NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		found = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_finalize(st);
-	}
-	return found;
+	return first_int(s, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", name, 0, 0);
 }
 
 static mado_status adopt_legacy_version(struct store *s, struct mado_err *err)
