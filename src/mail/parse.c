@@ -25,6 +25,7 @@
 #include <strings.h>
 
 #include "mail/charset.h"
+#include "mail/gmime_init.h"
 #include "mail/header.h"
 #include "mail/sanitize.h"
 
@@ -57,11 +58,6 @@ static void pin_gconv_modules(void)
 		                                  "EUC-JP", "EUC-KR", "GB18030", "BIG5", "ISO-8859-1" };
 	for (size_t i = 0; i < sizeof pinned / sizeof pinned[0]; i++)
 		pinned_cd[i] = iconv_open("UTF-8", pinned[i]);
-}
-
-static void gmime_setup(void)
-{
-	g_mime_init();
 }
 
 /* Pinning costs ~2 ms, wasted in a process that parses one mail (the MTA
@@ -709,7 +705,7 @@ mado_status mail_parse(const char *raw, size_t len, const struct mail_limits *li
 	if (len > lim->max_message_bytes)
 		return mado_fail(err, MADO_ELIMIT, "message is %zu bytes, over the limit of %zu",
 		                 len, lim->max_message_bytes);
-	pthread_once(&gmime_once, gmime_setup);
+	pthread_once(&gmime_once, mail_gmime_init);
 	if (atomic_fetch_add(&parses, 1) == 1)
 		pthread_once(&pin_once, pin_gconv_modules);
 
