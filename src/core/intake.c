@@ -121,17 +121,18 @@ mado_status intake_batch_begin(struct intake_ctx *ctx, struct mado_err *err)
 	return st;
 }
 
-/* Messages the bigram index takes per batch beyond the batch's own: a
- * backlog (messages written by other means) shrinks without making one
- * batch long. */
+/* Messages the bigram index takes per batch beyond the batch's own (all
+ * of those): a backlog (messages written by other means) shrinks without
+ * making one batch long. */
 #define BIGRAM_BACKLOG 1000
 
 mado_status intake_batch_commit(struct intake_ctx *ctx, struct mado_err *err)
 {
 	bool more;
-	mado_status st = store_fts_defer_end(ctx->store, err);
+	/* the bigram index first: it reads the batch's extent from fts_deferred */
+	mado_status st = store_bigram_catch_up(ctx->store, BIGRAM_BACKLOG, &more, err);
 	if (!st)
-		st = store_bigram_catch_up(ctx->store, BIGRAM_BACKLOG, &more, err);
+		st = store_fts_defer_end(ctx->store, err);
 	if (!st)
 		st = blob_batch_sync(&ctx->blobs, err);
 	if (!st)

@@ -54,8 +54,10 @@ mado_status store_search(struct store *s, struct arena *a, const struct store_vi
                          struct mado_err *err);
 
 /* Index the messages the bigram index does not hold yet (migration 012),
- * oldest first, at most max_rows of them; *more when there may be more.
- * Inside the writer's transaction (an intake batch, or its own). */
+ * oldest first: max_rows of them, plus every message of the intake batch
+ * that is open (store_fts_defer_begin); *more when some are left. Inside
+ * the writer's transaction (an intake batch before store_fts_defer_end,
+ * or its own). */
 mado_status store_bigram_catch_up(struct store *s, int64_t max_rows, bool *more, struct mado_err *err);
 
 /* A message's subject and text (arena strings): *message_row's, or when

@@ -45,7 +45,7 @@ END;
 -- indexes every pair of adjacent non-ASCII characters of subject and
 -- body (tokenizer mado_bigram, src/store/sqlite/search.c, registered on
 -- every connection of mado). It is contentless with detail=none (which
--- messages, no positions: the smallest index) and kept by the writer,
+-- messages, no positions, no sizes: the smallest index) and kept by the writer,
 -- not by triggers, so that writers without the tokenizer (the sqlite3
 -- shell of scripts and tests) can still insert messages: the writer
 -- indexes the messages above bigram_state.upto in order
@@ -53,7 +53,7 @@ END;
 -- loop), and search scans the few messages above the mark. Message text
 -- is never updated, so the index never holds stale text.
 CREATE VIRTUAL TABLE message_bigram USING fts5(
-  subject, body_text, content = '', tokenize = 'mado_bigram', detail = 'none'
+  subject, body_text, content = '', tokenize = 'mado_bigram', detail = 'none', columnsize = 0
 );
 CREATE TABLE bigram_state (
   id    INTEGER PRIMARY KEY CHECK (id = 1),

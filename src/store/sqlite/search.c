@@ -247,32 +247,46 @@ int store_search_register(sqlite3 *db)
 	return rc != SQLITE_OK ? rc : api->xCreateTokenizer(api, "mado_bigram", NULL, &bigram, NULL);
 }
 
+/* ?2 messages, plus those of the intake batch that is open, if any (its
+ * fts_deferred row): a batch larger than ?2 is indexed whole. */
+#define BIGRAM_LIMIT \
+	" LIMIT ?2 + coalesce((SELECT max(id) FROM messages) - (SELECT after_message FROM fts_deferred), 0)"
 static const char sql_bigram_upto[] = "SELECT upto FROM bigram_state";
 static const char sql_bigram_index[] =
 	"INSERT INTO message_bigram(rowid, subject, body_text) SELECT id, subject, body_text FROM messages "
-	"WHERE id > ?1 ORDER BY id LIMIT ?2";
+	"WHERE id > ?1 ORDER BY id" BIGRAM_LIMIT;
 static const char sql_bigram_mark[] =
 	"UPDATE bigram_state SET upto = coalesce((SELECT max(id) FROM "
-	"(SELECT id FROM messages WHERE id > ?1 ORDER BY id LIMIT ?2)), upto)";
+	"(SELECT id FROM messages WHERE id > ?1 ORDER BY id" BIGRAM_LIMIT ")), upto)";
+static const char sql_bigram_behind[] =
+	"SELECT upto < (SELECT coalesce(max(id), 0) FROM messages) FROM bigram_state";
+
+/* The first column of the one row of st (bound by the caller), as integer. */
+static mado_status first_int64(struct store *s, sqlite3_stmt *st, int64_t *v, struct mado_err *err)
+{
+	bool found = false;
+	mado_status r = store_step_row(s, st, &found, err);
+	*v = !r && found ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return r;
+}
 
 mado_status store_bigram_catch_up(struct store *s, int64_t max_rows, bool *more, struct mado_err *err)
 {
 	*more = false;
 	sqlite3_stmt *st = store_stmt(s, sql_bigram_upto, err);
-	if (!st)
-		return MADO_EDB;
-	bool found = false;
-	mado_status r = store_step_row(s, st, &found, err);
-	int64_t upto = found ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	int64_t upto = 0, behind = 0;
+	mado_status r = st ? first_int64(s, st, &upto, err) : MADO_EDB;
 	for (int i = 0; !r && i < 2; i++) {
 		if (!(st = store_stmt(s, i ? sql_bigram_mark : sql_bigram_index, err)))
 			return MADO_EDB;
 		sqlite3_bind_int64(st, 1, upto);
 		sqlite3_bind_int64(st, 2, max_rows);
-		if (!(r = store_step_done(s, st, err)) && !i)
-			*more = sqlite3_changes(store_db(s)) == max_rows;
+		r = store_step_done(s, st, err);
 	}
+	if (!r)
+		r = (st = store_stmt(s, sql_bigram_behind, err)) ? first_int64(s, st, &behind, err) : MADO_EDB;
+	*more = behind != 0;
 	return r;
 }
 
