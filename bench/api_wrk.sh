@@ -29,7 +29,9 @@
 #     ticket_fts as they would for intake. Status and priority are then
 #     spread by a hash of the number (new 20%, open 30%, pending 15%,
 #     on-hold 5%, resolved 15%, closed 15%; low 20%, normal 55%, high 20%,
-#     urgent 5%); the script checks that search finds copied rows.
+#     urgent 5%); the script checks that search finds copied rows. The
+#     copies are not in the bigram index (kept by mado, not by triggers):
+#     the server indexes them after it starts, before the measures.
 set -eu
 BUILD=${1:-build}
 MADO=$(cd "$BUILD" && pwd)/mado
@@ -179,6 +181,13 @@ AUTH="Authorization: Bearer $TOKEN"
 c=$(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" "$BASE/api/v1/tickets/$N")
 [ "$c" = 200 ] || { echo "api_wrk: GET /tickets/$N with the token answered $c"; cat "$TMP/serve.log"; exit 1; }
 echo "server pid $PID, RSS after start: $(awk '/VmRSS/ { print $2 / 1024 " MB" }' "/proc/$PID/status")"
+# The messages sqlite3 wrote above are not in the bigram index (migration
+# 012) yet: serve's drain loop indexes them; measure once it has.
+t0=$(date +%s%N); i=0
+while [ "$(sqlite3 "$db" "SELECT upto >= (SELECT coalesce(max(id), 0) FROM messages) FROM bigram_state")" != 1 ] && [ $i -lt 600 ]; do
+	sleep 1; i=$((i + 1))
+done
+echo "bigram index caught up by the server: $(ms "$t0") ms, RSS now $(awk '/VmRSS/ { print $2 / 1024 " MB" }' "/proc/$PID/status")"
 
 # wrk LABEL TARGET_RPS TARGET_P99_MS PATH [LUA]: one run, one line per figure
 # (as the admin; AS=agent runs it with the Billing agent's token)
@@ -225,7 +234,7 @@ q=$(printf '請求書' | jq -sRr @uri)
 run "GET /search?q=請求書" 0 50 "/api/v1/search?q=$q"
 run "GET /search?q=crash" 0 50 "/api/v1/search?q=crash"
 q=$(printf '返金' | jq -sRr @uri)
-run "GET /search?q=返金 (2 chars: scan)" 0 50 "/api/v1/search?q=$q"
+run "GET /search?q=返金 (2 chars: bigram)" 0 50 "/api/v1/search?q=$q"
 AS=agent run "agent: GET /search?q=refund" 0 50 "/api/v1/search?q=refund"
 hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$PID/status")
 v=PASS; [ "$hwm" -lt 65536 ] || v=MISS

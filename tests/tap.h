@@ -6,6 +6,7 @@
 #define MADO_TESTS_TAP_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int tap_n, tap_failed;
@@ -44,6 +45,26 @@ static inline int tap_ok(int pass, const char *file, int line, const char *fmt, 
 } while (0)
 
 #define diag(...) do { printf("# "); printf(__VA_ARGS__); printf("\n"); } while (0)
+
+/* A scratch directory /tmp/mado-NAME-XXXXXX in dir (64 bytes) and the
+ * database path dir/t.db in path (256 bytes); false if it cannot be made. */
+static inline int tap_scratch_db(const char *name, char dir[64], char path[256])
+{
+	snprintf(dir, 64, "/tmp/mado-%s-XXXXXX", name);
+	if (!mkdtemp(dir))
+		return 0;
+	snprintf(path, 256, "%s/t.db", dir);
+	return 1;
+}
+
+/* Remove a scratch directory and what is in it. */
+static inline void tap_rm_rf(const char *dir)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		diag("cleanup of %s failed", dir);
+}
 
 static inline int done_testing(void)
 {

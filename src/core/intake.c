@@ -30,6 +30,7 @@
 #include "mail/thread.h"
 #include "store/blob.h"
 #include "store/store_batch.h"
+#include "store/store_search.h"
 #include "util/fsio.h"
 #include "core/sla.h"
 #include "util/clock.h"
@@ -120,15 +121,32 @@ mado_status intake_batch_begin(struct intake_ctx *ctx, struct mado_err *err)
 	return st;
 }
 
+/* Messages the bigram index takes per batch beyond the batch's own (all
+ * of those): a backlog (messages written by other means) shrinks without
+ * making one batch long. */
+#define BIGRAM_BACKLOG 1000
+
 mado_status intake_batch_commit(struct intake_ctx *ctx, struct mado_err *err)
 {
-	mado_status st = store_fts_defer_end(ctx->store, err);
+	bool more;
+	/* the bigram index first: it reads the batch's extent from fts_deferred */
+	mado_status st = store_bigram_catch_up(ctx->store, BIGRAM_BACKLOG, &more, err);
+	if (!st)
+		st = store_fts_defer_end(ctx->store, err);
 	if (!st)
 		st = blob_batch_sync(&ctx->blobs, err);
 	if (!st)
 		return store_commit(ctx->store, err); /* rolls back when it fails */
 	store_rollback(ctx->store);
 	return st;
+}
+
+mado_status intake_index_backlog(struct intake_ctx *ctx, bool *more, struct mado_err *err)
+{
+	mado_status st = store_begin(ctx->store, err);
+	if (!st && (st = store_bigram_catch_up(ctx->store, BIGRAM_BACKLOG, more, err)))
+		store_rollback(ctx->store);
+	return st ? st : store_commit(ctx->store, err);
 }
 
 void intake_ctx_free(struct intake_ctx *ctx)

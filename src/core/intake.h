@@ -92,6 +92,11 @@ void intake_prepared_free(struct intake_prepared *p);
 mado_status intake_batch_begin(struct intake_ctx *ctx, struct mado_err *err);
 mado_status intake_batch_commit(struct intake_ctx *ctx, struct mado_err *err);
 
+/* Index, in a transaction of its own, what the search indexes kept by the
+ * writer lack (messages written by other means than a batch: the API's
+ * replies, scripts); *more when a next call has more to do. */
+mado_status intake_index_backlog(struct intake_ctx *ctx, bool *more, struct mado_err *err);
+
 struct drain_stats {
 	size_t processed, duplicates, quarantined, batches;
 };

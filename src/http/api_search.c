@@ -272,8 +272,8 @@ void api_search(struct http_req *req, struct http_resp *resp)
 	}
 	json_t *out = json_object();
 	json_object_set_new(out, "query", json_string(q));
-	json_object_set_new(out, "mode", json_string(res.full_text ? "full_text" : "recent"));
-	if (!res.full_text)
+	json_object_set_new(out, "mode", json_string(res.full_text ? "full_text" : res.bigram ? "bigram" : "recent"));
+	if (!res.full_text && !res.bigram)
 		json_object_set_new(out, "scan_window", json_integer(SCAN_WINDOW));
 	json_object_set_new(out, "total", json_integer(res.total));
 	json_object_set_new(out, "total_exact", json_boolean(res.exact));

@@ -234,6 +234,7 @@ static void *drainer(void *arg)
 	bool have_ctx = false;
 	while (!atomic_load(&s->stopping)) {
 		struct mado_err err;
+		bool more = false;   /* a backlog to index: no pause */
 		if (!st && store_open(s->ws->db_path, 5000, &st, &err) == MADO_OK &&
 		    intake_ctx_init(&ctx, st, s->ws->blob_dir, &s->ws->cfg, s->ws->key, &err) == MADO_OK)
 			have_ctx = true;
@@ -243,8 +244,10 @@ static void *drainer(void *arg)
 				fprintf(stderr, "mado serve: drain: %s\n", err.msg);
 			server_count_ingested(s, ds.processed);
 			events_after_drain(s, st);
+			if (intake_index_backlog(&ctx, &more, &err) != MADO_OK)
+				fprintf(stderr, "mado serve: search index: %s\n", err.msg);
 		}
-		for (int i = 0; i < 20 && !atomic_load(&s->stopping); i++) {
+		for (int i = 0; i < 20 && !more && !atomic_load(&s->stopping); i++) {
 			struct timespec d = { 0, 10 * 1000 * 1000 };
 			nanosleep(&d, NULL);
 		}

@@ -5,8 +5,8 @@
  *
  * The caller hands over the user's words as plain strings; the backend
  * decides how to match them (SQLite: FTS5 trigram for words of 3+
- * characters, a bounded scan of the newest messages when every word is
- * shorter). Words are data, never query syntax. Strings are borrowed for
+ * characters; when every word is shorter, a bigram index for words of 2
+ * non-ASCII characters, else a bounded scan of the newest messages). Words are data, never query syntax. Strings are borrowed for
  * the call; strings in results belong to the given arena.
  */
 #ifndef MADO_STORE_STORE_SEARCH_H
@@ -39,7 +39,9 @@ struct store_search_hit {
 };
 
 struct store_search_result {
-	bool full_text;            /* false: short path, newest scan_window messages only */
+	bool full_text;            /* false: short words only (bigram or scan) */
+	bool bigram;               /* short words from the bigram index (2 non-ASCII characters each);
+	                              false with !full_text: newest scan_window messages only */
 	int64_t total;             /* visible matching tickets among the candidates / in the window */
 	bool exact;                /* total counts every match: no window cut anything off */
 	struct store_search_hit *hits;  /* arena */
@@ -50,6 +52,13 @@ struct store_search_result {
 mado_status store_search(struct store *s, struct arena *a, const struct store_viewer *v,
                          const struct store_search_opts *o, struct store_search_result *out,
                          struct mado_err *err);
+
+/* Index the messages the bigram index does not hold yet (migration 012),
+ * oldest first: max_rows of them, plus every message of the intake batch
+ * that is open (store_fts_defer_begin); *more when some are left. Inside
+ * the writer's transaction (an intake batch before store_fts_defer_end,
+ * or its own). */
+mado_status store_bigram_catch_up(struct store *s, int64_t max_rows, bool *more, struct mado_err *err);
 
 /* A message's subject and text (arena strings): *message_row's, or when
  * that is 0 the first message of ticket_id (its row stored back).

@@ -18,11 +18,9 @@ static mado_status count_cb(void *ctx, const struct store_ticket *t)
 
 int main(void)
 {
-	char dir[] = "/tmp/mado-store-XXXXXX";
-	if (!mkdtemp(dir))
+	char dir[64], path[256];
+	if (!tap_scratch_db("store", dir, path))
 		return 1;
-	char path[256];
-	snprintf(path, sizeof path, "%s/t.db", dir);
 	struct store *s;
 	struct mado_err err;
 	ok(store_open(path, 1000, &s, &err) == MADO_OK, "open and migrate");
@@ -125,9 +123,6 @@ int main(void)
 	sqlite3_close(db);
 	store_close(s);
 
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		diag("cleanup failed");
+	tap_rm_rf(dir);
 	return done_testing();
 }

@@ -473,13 +473,17 @@ mado_status store_open(const char *path, int busy_ms, struct store **out, struct
 	    (st = exec(s, "PRAGMA synchronous=FULL", err)) ||
 	    (st = exec(s, "PRAGMA foreign_keys=ON", err)) ||
 	    (st = exec(s, "PRAGMA temp_store=MEMORY", err)) ||
-	    (st = exec(s, "PRAGMA cache_size=-16384", err)) ||
-	    (st = migrate(s, err))) {
+	    (st = exec(s, "PRAGMA cache_size=-16384", err))) {
 		store_close(s);
 		return st;
 	}
+	/* before migrating: migration 012 creates a table with the tokenizer */
 	if (store_search_register(s->db) != SQLITE_OK) {
 		st = db_fail(s, err, "register search functions");
+		store_close(s);
+		return st;
+	}
+	if ((st = migrate(s, err))) {
 		store_close(s);
 		return st;
 	}

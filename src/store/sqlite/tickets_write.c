@@ -79,10 +79,11 @@ int64_t store_ticket_sort_key(const struct store_ticket *t, enum store_sort sort
 	}
 }
 
-static mado_status build_where(struct buf *b, const struct store_vis *vis, const struct store_ticket_filter *f)
+/* The filter fragments of f after a WHERE; group_none is the "no group"
+ * test of the table being filtered (tickets or ticket_counts). */
+static mado_status append_filters(struct buf *b, const struct store_ticket_filter *f, const char *group_none)
 {
-	mado_status st = buf_append_str(b, "WHERE ");
-	st |= store_vis_append(b, vis);
+	mado_status st = MADO_OK;
 	if (f->nstatus) {
 		st |= buf_append_str(b, " AND t.status IN (");
 		for (size_t i = 0; i < f->nstatus && i < STORE_FILTER_MAX_STATUS; i++) {
@@ -100,7 +101,7 @@ static mado_status build_where(struct buf *b, const struct store_vis *vis, const
 	if (f->tag)
 		st |= buf_append_str(b, f_tag);
 	if (f->has_group)
-		st |= buf_append_str(b, f->group_id ? f_group : f_group_none);
+		st |= buf_append_str(b, f->group_id ? f_group : group_none);
 	if (f->has_assignee)
 		st |= buf_append_str(b, f->assignee_id ? f_assignee : f_assignee_none);
 	if (f->has_customer)
@@ -120,6 +121,13 @@ static mado_status build_where(struct buf *b, const struct store_vis *vis, const
 	if (f->has_sla_breached)
 		st |= buf_append_str(b, f->sla_breached ? f_sla_breached : f_sla_not_breached);
 	return st ? MADO_ENOMEM : MADO_OK;
+}
+
+static mado_status build_where(struct buf *b, const struct store_vis *vis, const struct store_ticket_filter *f)
+{
+	mado_status st = buf_append_str(b, "WHERE ");
+	st |= store_vis_append(b, vis);
+	return st ? MADO_ENOMEM : append_filters(b, f, f_group_none);
 }
 
 static void bind_filter(sqlite3_stmt *st, const struct store_vis *vis, const struct store_ticket_filter *f)
@@ -176,6 +184,62 @@ static mado_status append_order(struct buf *q, const char *key, const char *dir)
 	       buf_append_str(q, ", t.id") | buf_append_str(q, dir);
 }
 
+/* Can ticket_counts (migration 012) answer f's total? Only filters on its
+ * own columns, for a viewer who sees everything or an agent (through the
+ * agent's groups). */
+static bool counts_answer(const struct store_ticket_filter *f, const struct store_viewer *v)
+{
+	bool agent = v->agent_id > 0 && v->customer_id <= 0;
+	return (v->all || agent) && !f->type && !f->channel && !f->tag && !f->has_assignee && !f->has_customer &&
+	       !f->has_organization && !f->has_created_after && !f->has_created_before && !f->has_updated_after &&
+	       !f->has_updated_before && !f->has_sla_due_before && !f->has_sla_breached;
+}
+
+/* The exact total from ticket_counts. An agent sees the tickets of the
+ * agent's groups (summed per group) plus those assigned to the agent in
+ * any other group or none (counted: a handful, on the assignee index). */
+static mado_status build_counts_sql(struct buf *q, const struct store_ticket_filter *f, bool all)
+{
+	static const char counts_group_none[] = " AND t.group_id = 0";
+	if (all)
+		return buf_append_str(q, "SELECT coalesce(sum(n), 0) FROM ticket_counts t WHERE 1") ? MADO_ENOMEM
+		       : append_filters(q, f, counts_group_none);
+	mado_status st = buf_append_str(q, "SELECT (SELECT coalesce(sum(n), 0) FROM ticket_counts t WHERE t.group_id IN "
+	                                   VISIBLE_AGENT_GROUPS);
+	st |= append_filters(q, f, counts_group_none);
+	st |= buf_append_str(q, ") + (SELECT count(*) FROM tickets t WHERE " VISIBLE_AGENT_ASSIGNED
+	                        " AND coalesce(t.group_id, 0) NOT IN " VISIBLE_AGENT_GROUPS);
+	st |= append_filters(q, f, f_group_none);
+	return st | buf_append_str(q, ")");
+}
+
+/* *total: the visible tickets matching f (cursor and limit aside); exact
+ * from ticket_counts when it can answer, else a walk over the matches up
+ * to STORE_LIST_COUNT_CAP. q is scratch space. */
+static mado_status count_matches(struct store *s, const struct store_vis *vis, const struct store_ticket_filter *f,
+                                 const struct buf *where, struct buf *q, int64_t *total, bool *total_exact,
+                                 struct mado_err *err)
+{
+	bool counts = counts_answer(f, vis->v);
+	mado_status r = counts ? build_counts_sql(q, f, vis->v->all)
+	                       : buf_append_str(q, "SELECT count(*) FROM (SELECT 1 FROM tickets t ") |
+	                                 buf_append(q, where->p, where->len) | buf_append_str(q, " LIMIT ?4)");
+	if (r)
+		return mado_fail(err, MADO_ENOMEM, "out of memory");
+	sqlite3_stmt *st;
+	if ((r = prepare_built(s, q, &st, err)))
+		return r;
+	bind_filter(st, vis, f);
+	sqlite3_bind_int64(st, 4, STORE_LIST_COUNT_CAP + 1);
+	bool found;
+	r = store_step_row(s, st, &found, err);
+	int64_t n = !r && found ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	*total_exact = counts || n <= STORE_LIST_COUNT_CAP;
+	*total = *total_exact ? n : STORE_LIST_COUNT_CAP;
+	return r;
+}
+
 mado_status store_ticket_query(struct store *s, struct arena *a, const struct store_viewer *v,
                                const struct store_ticket_filter *f, store_ticket_cb cb, void *ctx,
                                int64_t *total, bool *total_exact, struct mado_err *err)
@@ -191,22 +255,9 @@ mado_status store_ticket_query(struct store *s, struct arena *a, const struct st
 	if ((r = build_where(&where, &vis, f)))
 		goto oom;
 
-	/* the count: visible matches, whatever the page, up to the cap */
-	if (buf_append_str(&q, "SELECT count(*) FROM (SELECT 1 FROM tickets t ") || buf_append(&q, where.p, where.len) ||
-	    buf_append_str(&q, " LIMIT ?4)"))
-		goto oom;
-	if ((r = prepare_built(s, &q, &st, err)))
+	/* the count: visible matches, whatever the page */
+	if ((r = count_matches(s, &vis, f, &where, &q, total, total_exact, err)))
 		goto out;
-	bind_filter(st, &vis, f);
-	sqlite3_bind_int64(st, 4, STORE_LIST_COUNT_CAP + 1);
-	bool found;
-	if ((r = store_step_row(s, st, &found, err)))
-		goto out;
-	int64_t n = found ? sqlite3_column_int64(st, 0) : 0;
-	*total_exact = n <= STORE_LIST_COUNT_CAP;
-	*total = *total_exact ? n : STORE_LIST_COUNT_CAP;
-	sqlite3_reset(st);
-	st = NULL;
 
 	/* the page: numbers first (narrow rows, an index can give the order),
 	 * then the columns of those 50 only */
