@@ -53,7 +53,7 @@ function Route({ path, query }: { path: string; query: URLSearchParams }) {
   if (path === '/organizations') return <Orgs />;
   if ((m = path.match(/^\/organizations\/(\d+)$/))) return <OrgPage id={Number(m[1])} />;
   if (path === '/profile') return <Profile />;
-  if (path === '/admin') return <Admin />;
+  if ((m = path.match(/^\/admin(?:\/([\w-]+))?$/))) return <Admin section={m[1] ?? ''} />;
   if ((m = path.match(/^\/views\/([\w-]+)$/))) return <Queue view={m[1]} />;
   return <Queue view="mine" />;
 }
@@ -97,7 +97,7 @@ export function App() {
           <a href="/" class={loc.path === '/' || loc.path.startsWith('/views') ? 'on' : ''}>{t('nav.queue')}</a>
           <a href="/customers" class={loc.path.startsWith('/customers') ? 'on' : ''}>{t('nav.customers')}</a>
           <a href="/organizations" class={loc.path.startsWith('/organizations') ? 'on' : ''}>{t('nav.orgs')}</a>
-          {admin && <a href="/admin" class={loc.path === '/admin' ? 'on' : ''}>{t('nav.admin')}</a>}
+          {admin && <a href="/admin" class={loc.path.startsWith('/admin') ? 'on' : ''}>{t('nav.admin')}</a>}
         </nav>
         <SearchBox initial={loc.path === '/search' ? loc.query.get('q') ?? '' : ''} />
         <button class="link" title={t('nav.help')} onClick={() => setHelp(true)}>?</button>
