@@ -206,17 +206,21 @@ export function browserLang(): Lang {
   return (navigator.language || 'en').toLowerCase().startsWith('ja') ? 'ja' : 'en';
 }
 
+// (Each Intl.DateTimeFormat costs; the first one loads the zone data.)
+let browserZone = '';
 export function browserTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  return (browserZone ||= Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
 }
 
 export function setLocale(l: Lang, tz: string): void {
   lang = l;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    timeZone = tz;
-  } catch {
-    timeZone = 'UTC';
+  if (tz !== timeZone) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      timeZone = tz;
+    } catch {
+      timeZone = 'UTC';
+    }
   }
   document.documentElement.lang = l;
 }
