@@ -89,5 +89,7 @@ void api_canned_delete(struct http_req *req, struct http_resp *resp);
 void api_canned_render(struct http_req *req, struct http_resp *resp);
 void api_notify_get(struct http_req *req, struct http_resp *resp);
 void api_notify_update(struct http_req *req, struct http_resp *resp);
+/* mailbox settings, read-only (src/http/api_mailbox.c) */
+void api_mailbox_show(struct http_req *req, struct http_resp *resp);
 
 #endif

@@ -58,6 +58,7 @@ const struct route http_routes[] = {
 	{ "POST", "/api/v1/canned/:id/render", api_canned_render, ROLE_LIGHT_AGENT, 1 * KB, 0 },
 	{ "GET", "/api/v1/me/notifications", api_notify_get, ROLE_LIGHT_AGENT, 0, 0 },
 	{ "PATCH", "/api/v1/me/notifications", api_notify_update, ROLE_LIGHT_AGENT, 1 * KB, 0 },
+	{ "GET", "/api/v1/admin/mailbox", api_mailbox_show, ROLE_ADMIN, 0, 0 },
 	/* SLA: calendars, policies, automations (docs/api/sla.md) */
 	{ "GET", "/api/v1/admin/calendars", api_calendar_list, ROLE_ADMIN, 0, 0 },
 	{ "POST", "/api/v1/admin/calendars", api_calendar_create, ROLE_ADMIN, 256 * KB, 0 },

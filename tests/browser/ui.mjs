@@ -373,6 +373,170 @@ await step('SLA, priority reason, canned responses', async () => {
   await kctx.close();
 });
 
+// The admin pages: an admin creates and edits through the forms, the
+// API shows the result; refusals (bad placeholders, bad JSON, bad rules,
+// bad holiday lines, duplicate names) are shown by the form. A non-admin
+// has no admin menu, a direct navigation is refused (and so is the API),
+// Japanese labels render, and an agent sets their mail notifications.
+// The browser logs each 4xx answer as a console error: those the tests
+// cause on purpose are taken out (and counted) by expectRefused().
+const expectRefused = (what, pathPart, count) => {
+  const mine = consoleErrors.filter((e) => e.url.includes(pathPart));
+  consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !e.url.includes(pathPart)));
+  ok(mine.length === count, `${what}: the browser logged only the ${count} refusal(s) asked for`, mine);
+};
+const formError = async (page, section) => (await page.waitForSelector(`section[data-testid=${section}] [data-testid=form-error]`)).textContent();
+const inSection = (section, sel) => `section[data-testid=${section}] ${sel}`;
+await step('admin pages', async () => {
+  // templates: a bad placeholder is refused in the form; a good text is stored
+  await p1.goto(`${BASE}/admin`);
+  await p1.click('nav.tabs a[data-section=templates]');
+  await p1.click('tr[data-template="ack/en"] button:has-text("Edit")');
+  await p1.fill(inSection('templates', 'input[name=subject]'), 'Got it {{customer.password}}');
+  await p1.click(inSection('templates', 'button[type=submit]'));
+  ok((await formError(p1, 'templates')).includes('customer.password'), 'templates: an unknown placeholder is refused and named in the form');
+  await p1.fill(inSection('templates', 'input[name=subject]'), '{{ticket.token}} We have your mail: {{ticket.subject}}');
+  await p1.click(inSection('templates', 'button[type=submit]'));
+  await p1.waitForSelector('tr[data-template="ack/en"] strong:has-text("Customized")');
+  const tpl = (await api(p1, '/api/v1/admin/templates/ack/en'));
+  ok(tpl.customized && tpl.subject === '{{ticket.token}} We have your mail: {{ticket.subject}}', 'templates: the admin\'s subject is stored (API)', tpl);
+  expectRefused('templates', '/api/v1/admin/templates/ack/en', 1);
+  if (SHOTS) await p1.screenshot({ path: path.join(SHOTS, 'admin-templates.png'), fullPage: true });
+  await p1.click('tr[data-template="ack/en"] button:has-text("Delete")');
+  await p1.click('tr[data-template="ack/en"] button:has-text("Really delete?")');
+  await p1.waitForSelector('tr[data-template="ack/en"] :has-text("Built-in")');
+  ok(!(await api(p1, '/api/v1/admin/templates/ack/en')).customized, 'templates: restoring the built-in text (API)');
+
+  // canned responses: create, edit, delete
+  await p1.click('nav.tabs a[data-section=canned]');
+  await p1.fill(inSection('canned', '[name=title]'), 'お問い合わせありがとうございます');
+  await p1.fill(inSection('canned', '[name=body]'), '{{customer.name}} 様、確認いたします。');
+  await p1.click(inSection('canned', 'button[type=submit]'));
+  const cannedRow = await p1.waitForSelector(inSection('canned', 'tr:has-text("お問い合わせありがとうございます")'));
+  const cid = Number(await cannedRow.getAttribute('data-id'));
+  let canned = (await api(p1, '/api/v1/canned')).canned.find((c) => c.id === cid);
+  ok(canned?.body === '{{customer.name}} 様、確認いたします。', 'canned: created through the form (API)', canned);
+  await p1.click(inSection('canned', `tr[data-id="${cid}"] button:has-text("Edit")`));
+  await p1.fill(inSection('canned', '[name=title]'), 'お問い合わせ (改)');
+  await p1.click(inSection('canned', 'button[type=submit]'));
+  await p1.waitForSelector(inSection('canned', 'td:has-text("お問い合わせ (改)")'));
+  canned = (await api(p1, '/api/v1/canned')).canned.find((c) => c.id === cid);
+  ok(canned?.title === 'お問い合わせ (改)', 'canned: edited through the form (API)', canned);
+  await p1.click(inSection('canned', `tr[data-id="${cid}"] button:has-text("Delete")`));
+  await p1.click(inSection('canned', `tr[data-id="${cid}"] button:has-text("Really delete?")`));
+  await p1.waitForSelector(inSection('canned', `tr[data-id="${cid}"]`), { state: 'detached' });
+  ok(!(await api(p1, '/api/v1/canned')).canned.some((c) => c.id === cid), 'canned: deleted through the page (API)');
+
+  // mailbox: what the server runs with
+  await p1.click('nav.tabs a[data-section=mailbox]');
+  ok((await (await p1.waitForSelector('section[data-testid=mailbox] table')).textContent()).includes('support@localhost'), 'mailbox: the support address is shown');
+
+  // SLA: a calendar with holidays, a policy using it, an automation
+  await p1.click('nav.tabs a[data-section=sla]');
+  await p1.fill(inSection('calendars', '[name=name]'), '東京オフィス');
+  await p1.fill(inSection('calendars', '[name=hours]'), 'mon-fri 09:00-12:00,13:00-18:00');
+  await p1.fill(inSection('calendars', '[name=holidays]'), '2026-12-29 年末休業\n29 December');
+  await p1.click(inSection('calendars', 'button[type=submit]'));
+  ok((await formError(p1, 'calendars')).includes('2'), 'calendars: a bad holiday line is refused with its line number');
+  await p1.fill(inSection('calendars', '[name=holidays]'), '2026-12-29 年末休業\n2026-12-30 年末休業');
+  await p1.click(inSection('calendars', 'button[type=submit]'));
+  await p1.waitForSelector(inSection('calendars', 'td:has-text("東京オフィス")'));
+  const cal = (await api(p1, '/api/v1/admin/calendars')).items.find((c) => c.name === '東京オフィス');
+  ok(cal?.hours === 'mon-fri 09:00-12:00,13:00-18:00' && cal.holidays.length === 2 && cal.holidays[0].name === '年末休業' && cal.jp_holidays,
+    'calendars: created with hours and holidays through the form (API)', cal);
+  await p1.fill(inSection('sla-policies', '[name=name]'), 'VIP high');
+  await p1.selectOption(inSection('sla-policies', '[name=match_priority]'), 'high');
+  await p1.selectOption(inSection('sla-policies', '[name=match_tier]'), 'vip');
+  await p1.selectOption(inSection('sla-policies', '[name=calendar_id]'), { label: '東京オフィス' });
+  await p1.fill(inSection('sla-policies', '[name=first_response_seconds]'), '60');
+  await p1.fill(inSection('sla-policies', '[name=resolution_seconds]'), '480');
+  await p1.click(inSection('sla-policies', 'button[type=submit]'));
+  await p1.waitForSelector(inSection('sla-policies', 'td:has-text("VIP high")'));
+  const pol = (await api(p1, '/api/v1/admin/sla-policies')).items.find((x) => x.name === 'VIP high');
+  ok(pol?.match_priority === 'high' && pol.match_tier === 'vip' && pol.calendar_id === cal.id && pol.first_response_seconds === 3600 &&
+    pol.resolution_seconds === 28800 && pol.match_type === null, 'SLA policies: created through the form, minutes as seconds (API)', pol);
+  // a second policy of the same name: the server's 409 is shown
+  await p1.fill(inSection('sla-policies', '[name=name]'), 'VIP high');
+  await p1.click(inSection('sla-policies', 'button[type=submit]'));
+  const dup = await formError(p1, 'sla-policies');
+  ok(dup.length > 0, 'SLA policies: a duplicate name is refused in the form', dup);
+  await p1.click(inSection('sla-policies', `tr[data-id="${pol.id}"] button:has-text("Edit")`));
+  ok(await p1.inputValue(inSection('sla-policies', '[name=first_response_seconds]')) === '60', 'SLA policies: the edit form shows the target in minutes');
+  await p1.fill(inSection('sla-policies', '[name=name]'), 'VIP high (edited)');
+  await p1.fill(inSection('sla-policies', '[name=warn_seconds]'), '15');
+  await p1.click(inSection('sla-policies', 'button[type=submit]'));
+  await p1.waitForSelector(inSection('sla-policies', 'td:has-text("VIP high (edited)")'));
+  const pol2 = (await api(p1, '/api/v1/admin/sla-policies')).items.find((x) => x.id === pol.id);
+  ok(pol2?.name === 'VIP high (edited)' && pol2.warn_seconds === 900 && pol2.calendar_id === cal.id, 'SLA policies: edited through the form (API)', pol2);
+  await p1.selectOption(inSection('automations', '[name=kind]'), 'escalate');
+  await p1.fill(inSection('automations', '[name=name]'), 'Escalate breaches');
+  await p1.selectOption(inSection('automations', '[name=set_priority]'), 'urgent');
+  await p1.click(inSection('automations', 'button[type=submit]'));
+  await p1.waitForSelector(inSection('automations', 'td:has-text("Escalate breaches")'));
+  const au = (await api(p1, '/api/v1/admin/automations')).items.find((x) => x.name === 'Escalate breaches');
+  ok(au?.kind === 'escalate' && au.on_sla === 'breach' && au.set_priority === 'urgent', 'automations: created through the form (API)', au);
+  if (SHOTS) await p1.screenshot({ path: path.join(SHOTS, 'admin-sla.png'), fullPage: true });
+  await p1.click(inSection('sla-policies', `tr[data-id="${pol.id}"] button:has-text("Delete")`));
+  await p1.click(inSection('sla-policies', `tr[data-id="${pol.id}"] button:has-text("Really delete?")`));
+  await p1.waitForSelector(inSection('sla-policies', `tr[data-id="${pol.id}"]`), { state: 'detached' });
+  ok(!(await api(p1, '/api/v1/admin/sla-policies')).items.some((x) => x.id === pol.id), 'SLA policies: deleted through the page (API)');
+  expectRefused('SLA policies', '/api/v1/admin/sla-policies', 1);
+
+  // triggers: JSON checked in the page, the rule by the server, then stored
+  await p1.click('nav.tabs a[data-section=triggers]');
+  await p1.fill(inSection('triggers', '[name=name]'), 'Tag refunds');
+  await p1.fill(inSection('triggers', '[name=rule]'), '{"if": ');
+  await p1.click(inSection('triggers', 'button[type=submit]'));
+  ok((await formError(p1, 'triggers')).startsWith('Not valid JSON'), 'triggers: text that is not JSON is refused in the page');
+  await p1.fill(inSection('triggers', '[name=rule]'), JSON.stringify({ if: { field: 'subject', op: 'contains', value: 'refund' }, then: [{ nope: 1 }] }));
+  await p1.click(inSection('triggers', 'button[type=submit]'));
+  await p1.waitForFunction(() => /nope/.test(document.querySelector('section[data-testid=triggers] [data-testid=form-error]')?.textContent ?? ''));
+  ok(true, 'triggers: a rule the server cannot run is refused with its reason');
+  const rule = { on: ['created'], if: { field: 'subject', op: 'contains', value: 'refund' }, then: [{ add_tags: ['refund'] }] };
+  await p1.fill(inSection('triggers', '[name=rule]'), JSON.stringify(rule));
+  await p1.click(inSection('triggers', 'button[type=submit]'));
+  await p1.waitForSelector(inSection('triggers', 'td:has-text("Tag refunds")'));
+  const trg = (await api(p1, '/api/v1/rules?kind=trigger')).rules.find((r) => r.name === 'Tag refunds');
+  ok(trg?.kind === 'trigger' && trg.enabled && JSON.stringify(trg.rule.then) === JSON.stringify(rule.then), 'triggers: created through the form (API)', trg);
+  expectRefused('triggers', '/api/v1/rules', 1);
+  if (SHOTS) await p1.screenshot({ path: path.join(SHOTS, 'admin-triggers.png'), fullPage: true });
+
+  // the admin pages in Japanese
+  const me = (await api(p1, '/api/v1/session')).agent_id;
+  await send(p1, 'PATCH', `/api/v1/agents/${me}`, { language: 'ja' });
+  await p1.goto(`${BASE}/admin/sla`);
+  await p1.waitForSelector('section[data-testid=sla-policies] h2');
+  const jaText = await p1.textContent('.admin');
+  ok(jaText.includes('SLA と営業時間') && jaText.includes('SLA ポリシー') && jaText.includes('営業時間カレンダー') && jaText.includes('休業日 2 日'),
+    'the admin pages render in Japanese', jaText.slice(0, 300));
+  if (SHOTS) await p1.screenshot({ path: path.join(SHOTS, 'admin-sla-ja.png'), fullPage: true });
+  await send(p1, 'PATCH', `/api/v1/agents/${me}`, { language: 'en-US' });
+
+  // an agent: no admin menu, a direct navigation refused, the API too;
+  // their notification settings in the profile
+  const kctx = await newAgentContext('ja-JP');
+  const pk = await kctx.newPage();
+  await login(pk, 'kenji@example.com', 'second-agent-pw');
+  ok((await pk.$$('header.top a[href="/admin"]')).length === 0, 'an agent has no admin menu');
+  await pk.goto(`${BASE}/admin/sla`);
+  ok((await (await pk.waitForSelector('[data-testid=refused]')).textContent()) === 'このページは管理者だけが開けます。',
+    'an agent navigating to an admin page is told (in Japanese) that only admins may');
+  const refused = [];
+  for (const p of ['/api/v1/admin/sla-policies', '/api/v1/admin/templates', '/api/v1/admin/calendars', '/api/v1/rules?kind=trigger', '/api/v1/admin/mailbox'])
+    refused.push((await kctx.request.get(BASE + p)).status());
+  ok(refused.every((s) => s === 403), 'the API refuses the agent every admin list (403)', refused);
+  await pk.click('a[data-testid=me]');
+  await pk.waitForSelector('[data-testid=notify]');
+  ok((await pk.textContent('[data-testid=notify] legend')) === 'メール通知', 'the profile shows the notification settings in Japanese');
+  await pk.uncheck('input[name="notify.assigned"]');
+  await pk.click('form button[type=submit]');
+  await pk.waitForSelector('.toast:has-text("保存しました")');
+  const n = await api(pk, '/api/v1/me/notifications');
+  ok(n.assigned === false && n.mention === true && n.new_in_group === true, 'an agent turns off the "assigned" mail (API)', n);
+  if (SHOTS) await pk.screenshot({ path: path.join(SHOTS, 'profile-ja.png'), fullPage: true });
+  await kctx.close();
+});
+
 const appCsp = () => cspViolations.filter((v) => !v.url.includes('/api/v1/messages/'));
 ok(appCsp().length === 0, 'no CSP violations from the app', appCsp());
 ok(consoleErrors.length === 0 && pageErrors.length === 0, 'no console errors', { consoleErrors, pageErrors });
@@ -422,7 +586,8 @@ await step('session expiry', async () => {
   await login(p1, 'ann@example.com', 'first-agent-pw');
   await p1.click('#logout');
   await p1.waitForSelector('#login-message');
-  ok((await p1.textContent('#login-message')).includes('signed out'), 'logout returns to the login page');
+  const bye = await p1.textContent('#login-message');
+  ok(bye.includes('signed out'), 'logout returns to the login page', bye);
   const s = await p1.evaluate(async () => (await fetch('/api/v1/session')).status);
   ok(s === 401, 'and the session is gone on the server', s);
 });

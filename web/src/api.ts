@@ -20,7 +20,7 @@ export function onSessionExpired(fn: () => void): void {
   onExpired = fn;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export async function api<T = any>(method: Method, path: string, body?: unknown,
                                    headers: Record<string, string> = {}): Promise<T> {

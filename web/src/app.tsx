@@ -7,20 +7,55 @@ import { useKeys } from './keys';
 import { linkClick, navigate, useLocation } from './router';
 import { ended, logout, resume, useSession, wasSignedIn } from './session';
 import { Toasts } from './toast';
-import { Admin } from './views/admin';
-import { CustomerPage, Customers, OrgPage, Orgs } from './views/people';
+import type { ComponentType } from 'preact';
 import { Login } from './views/login';
-import { Profile } from './views/profile';
 import { prefetchQueue, Queue } from './views/queue';
-import { Search } from './views/search';
-import { TicketPage } from './views/ticket';
 
 onSessionExpired(() => ended('expired'));
 // Started when the script runs, not after the first paint: the session,
-// the directory and, on a queue URL, its first page, all at once.
-const booting = resume();
+// the directory and, on a queue URL, its first page, all at once. The
+// page shows "Loading…" until all three are in, then the queue with its
+// tickets in one render (not an empty queue first, then its rows a frame
+// later: each is a full layout of the page).
 const queueAt = location.pathname.match(/^\/(?:views\/([\w-]+))?$/);
-if (queueAt && wasSignedIn()) prefetchQueue(queueAt[1] ?? 'mine');
+const firstPage = queueAt && wasSignedIn() ? prefetchQueue(queueAt[1] ?? 'mine') : undefined;
+const booting = Promise.all([resume(), firstPage]);
+
+// Every page but the queue is its own chunk, fetched when first shown or
+// when the browser is idle after the first paint: the script that draws
+// the queue is what has to load, compile and run before the first tickets.
+type Props = Record<string, unknown>;
+function lazyPage(load: () => Promise<ComponentType<any>>): { Page: (p: Props) => any; warm: () => void } {
+  let loaded: ComponentType<any> | null = null;
+  let loading: Promise<void> | null = null;
+  const warm = () => void (loading ??= load().then((c) => void (loaded = c)));
+  function Page(p: Props) {
+    const [, set] = useState(0);
+    useEffect(() => {
+      if (!loaded) {
+        warm();
+        loading!.then(() => set((n) => n + 1), () => set((n) => n + 1));
+      }
+    }, []);
+    const C = loaded;
+    return C ? <C {...p} /> : <div class="boot">{t('q.loading')}</div>;
+  }
+  return { Page, warm };
+}
+const pages = {
+  ticket: lazyPage(() => import('./views/ticket').then((m) => m.TicketPage)),
+  search: lazyPage(() => import('./views/search').then((m) => m.Search)),
+  customers: lazyPage(() => import('./views/people').then((m) => m.Customers)),
+  customer: lazyPage(() => import('./views/people').then((m) => m.CustomerPage)),
+  orgs: lazyPage(() => import('./views/people').then((m) => m.Orgs)),
+  org: lazyPage(() => import('./views/people').then((m) => m.OrgPage)),
+  profile: lazyPage(() => import('./views/profile').then((m) => m.Profile)),
+  admin: lazyPage(() => import('./views/admin').then((m) => m.Admin)),
+};
+function warmPages(): void {
+  const idle = (window as any).requestIdleCallback ?? ((f: () => void) => setTimeout(f, 200));
+  idle(() => Object.values(pages).forEach((p) => p.warm()));
+}
 
 function Help({ onClose }: { onClose: () => void }) {
   const rows: [string, Parameters<typeof t>[0]][] = [
@@ -46,14 +81,14 @@ function Help({ onClose }: { onClose: () => void }) {
 
 function Route({ path, query }: { path: string; query: URLSearchParams }) {
   let m: RegExpMatchArray | null;
-  if ((m = path.match(/^\/tickets\/(\d+)$/))) return <TicketPage number={Number(m[1])} />;
-  if (path === '/search') return <Search q={query.get('q') ?? ''} />;
-  if (path === '/customers') return <Customers />;
-  if ((m = path.match(/^\/customers\/(\d+)$/))) return <CustomerPage id={Number(m[1])} />;
-  if (path === '/organizations') return <Orgs />;
-  if ((m = path.match(/^\/organizations\/(\d+)$/))) return <OrgPage id={Number(m[1])} />;
-  if (path === '/profile') return <Profile />;
-  if (path === '/admin') return <Admin />;
+  if ((m = path.match(/^\/tickets\/(\d+)$/))) return <pages.ticket.Page number={Number(m[1])} />;
+  if (path === '/search') return <pages.search.Page q={query.get('q') ?? ''} />;
+  if (path === '/customers') return <pages.customers.Page />;
+  if ((m = path.match(/^\/customers\/(\d+)$/))) return <pages.customer.Page id={Number(m[1])} />;
+  if (path === '/organizations') return <pages.orgs.Page />;
+  if ((m = path.match(/^\/organizations\/(\d+)$/))) return <pages.org.Page id={Number(m[1])} />;
+  if (path === '/profile') return <pages.profile.Page />;
+  if ((m = path.match(/^\/admin(?:\/([\w-]+))?$/))) return <pages.admin.Page section={m[1] ?? ''} />;
   if ((m = path.match(/^\/views\/([\w-]+)$/))) return <Queue view={m[1]} />;
   return <Queue view="mine" />;
 }
@@ -80,6 +115,9 @@ export function App() {
   useEffect(() => {
     booting.finally(() => setReady(true));
   }, []);
+  useEffect(() => {
+    if (s.me) warmPages();
+  }, [!!s.me]);
   useKeys({
     '?': () => setHelp((h) => !h),
     Escape: () => setHelp(false),
@@ -97,7 +135,7 @@ export function App() {
           <a href="/" class={loc.path === '/' || loc.path.startsWith('/views') ? 'on' : ''}>{t('nav.queue')}</a>
           <a href="/customers" class={loc.path.startsWith('/customers') ? 'on' : ''}>{t('nav.customers')}</a>
           <a href="/organizations" class={loc.path.startsWith('/organizations') ? 'on' : ''}>{t('nav.orgs')}</a>
-          {admin && <a href="/admin" class={loc.path === '/admin' ? 'on' : ''}>{t('nav.admin')}</a>}
+          {admin && <a href="/admin" class={loc.path.startsWith('/admin') ? 'on' : ''}>{t('nav.admin')}</a>}
         </nav>
         <SearchBox initial={loc.path === '/search' ? loc.query.get('q') ?? '' : ''} />
         <button class="link" title={t('nav.help')} onClick={() => setHelp(true)}>?</button>

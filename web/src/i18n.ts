@@ -59,7 +59,34 @@ const en = {
   'admin.title': 'Administration', 'admin.agents': 'Agents', 'admin.groups': 'Groups', 'admin.fields': 'Custom fields',
   'admin.role': 'Role', 'admin.create': 'Create', 'admin.members': 'Members', 'admin.addmember': 'Add member',
   'admin.key': 'Key', 'admin.label': 'Label', 'admin.options': 'Options (comma-separated)', 'admin.disabled': 'Disabled',
-  'admin.notyet': 'Mailboxes, templates, SLA policies and automations appear here when the server offers them.',
+  'admin.tab.people': 'Agents & groups', 'admin.tab.templates': 'Mail templates', 'admin.tab.canned': 'Canned responses',
+  'admin.tab.mailbox': 'Mailbox', 'admin.tab.sla': 'SLA & business hours', 'admin.tab.triggers': 'Triggers',
+  'admin.refused': 'Only administrators can open this page.', 'admin.edit': 'Edit', 'admin.delete': 'Delete',
+  'admin.confirmdelete': 'Really delete?', 'admin.new': 'New', 'admin.editing': 'Editing: {name}',
+  'admin.deleted': 'Deleted', 'admin.enabled': 'Enabled', 'admin.position': 'Order', 'admin.name': 'Name',
+  'admin.badjson': 'Not valid JSON: {m}', 'admin.empty': 'None yet.',
+  'tpl.name': 'Template', 'tpl.language': 'Language', 'tpl.subject': 'Subject', 'tpl.body': 'Body',
+  'tpl.customized': 'Customized', 'tpl.builtin': 'Built-in', 'tpl.reset': 'Restore built-in text',
+  'tpl.placeholders': 'Placeholders', 'tpl.ack': 'Acknowledgement', 'tpl.reply': 'Agent reply',
+  'tpl.status': 'Status (pending)', 'tpl.resolved': 'Resolved', 'tpl.reminder': 'Reminder',
+  'canned.title': 'Title', 'canned.body': 'Text',
+  'mbox.addresses': 'Support addresses', 'mbox.reply': 'Reply address', 'mbox.msgid': 'Message-ID domain',
+  'mbox.fromname': 'Sender name', 'mbox.charset': 'Charset', 'mbox.token': 'Ticket token in subjects',
+  'mbox.hint': 'These settings live in mado.conf (docs/configuration.md): change them there and restart mado serve.',
+  'cal.title': 'Business-hours calendars', 'cal.tz': 'Time zone', 'cal.hours': 'Hours', 'cal.jp': 'Japanese public holidays',
+  'cal.holidays': 'Holidays (one a line: YYYY-MM-DD name)', 'cal.count': '{n} holidays', 'cal.hol': 'Holidays', 'cal.around': 'Around the clock (UTC)',
+  'cal.badline': 'Line {n}: write YYYY-MM-DD and a name',
+  'pol.title': 'SLA policies', 'pol.tier': 'Customer tier', 'pol.calendar': 'Calendar',
+  'pol.first': 'First response (minutes)', 'pol.next': 'Next response (minutes)', 'pol.resolution': 'Resolution (minutes)',
+  'pol.warn': 'Warn before (minutes)', 'pol.match': 'Applies to', 'pol.targets': 'Targets',
+  'auto.title': 'Automations', 'auto.kind': 'Kind', 'auto.kind.remind_pending': 'Remind a pending customer',
+  'auto.kind.auto_close': 'Close after a while', 'auto.kind.escalate': 'Escalate on SLA', 'auto.after': 'After (minutes)',
+  'auto.onsla': 'On SLA', 'auto.warning': 'warning', 'auto.breach': 'breach', 'auto.setprio': 'Raise priority to',
+  'auto.setgroup': 'Move to group', 'auto.notify': 'Notify a supervisor', 'auto.message': 'Reminder text',
+  'trg.title': 'Triggers', 'trg.rule': 'Rule (JSON: on, if, then — docs/workflow.md)', 'trg.on': 'Runs on',
+  'prof.notify': 'Email notifications', 'prof.n.new_in_group': 'A ticket is put in my group',
+  'prof.n.assigned': 'A ticket is assigned to me', 'prof.n.customer_replied': 'A customer writes again on my ticket',
+  'prof.n.mention': 'Someone mentions me in a note',
   'help.title': 'Keyboard shortcuts', 'help.j': 'Next ticket', 'help.k': 'Previous ticket',
   'help.o': 'Open ticket', 'help.x': 'Select ticket', 'help.r': 'Reply', 'help.n': 'Internal note',
   'help.a': 'Assign to me', 'help.c': 'Close (resolve) ticket', 'help.slash': 'Search', 'help.u': 'Back to the queue',
@@ -130,7 +157,34 @@ const ja: Record<Key, string> = {
   'admin.title': '管理', 'admin.agents': 'エージェント', 'admin.groups': 'グループ', 'admin.fields': 'カスタムフィールド',
   'admin.role': '役割', 'admin.create': '作成', 'admin.members': 'メンバー', 'admin.addmember': 'メンバーを追加',
   'admin.key': 'キー', 'admin.label': 'ラベル', 'admin.options': '選択肢 (カンマ区切り)', 'admin.disabled': '無効',
-  'admin.notyet': 'メールボックス、テンプレート、SLA ポリシー、自動化はサーバーが対応しだいここに表示されます。',
+  'admin.tab.people': 'エージェントとグループ', 'admin.tab.templates': 'メールテンプレート', 'admin.tab.canned': '定型文',
+  'admin.tab.mailbox': 'メールボックス', 'admin.tab.sla': 'SLA と営業時間', 'admin.tab.triggers': 'トリガー',
+  'admin.refused': 'このページは管理者だけが開けます。', 'admin.edit': '編集', 'admin.delete': '削除',
+  'admin.confirmdelete': '本当に削除しますか?', 'admin.new': '新規作成', 'admin.editing': '編集中: {name}',
+  'admin.deleted': '削除しました', 'admin.enabled': '有効', 'admin.position': '順序', 'admin.name': '名前',
+  'admin.badjson': 'JSON として正しくありません: {m}', 'admin.empty': 'まだありません。',
+  'tpl.name': 'テンプレート', 'tpl.language': '言語', 'tpl.subject': '件名', 'tpl.body': '本文',
+  'tpl.customized': 'カスタマイズ済み', 'tpl.builtin': '標準', 'tpl.reset': '標準の文面に戻す',
+  'tpl.placeholders': '差し込み項目', 'tpl.ack': '受付確認', 'tpl.reply': '担当者の返信',
+  'tpl.status': 'ステータス (保留)', 'tpl.resolved': '解決', 'tpl.reminder': 'リマインダー',
+  'canned.title': 'タイトル', 'canned.body': '本文',
+  'mbox.addresses': 'サポートアドレス', 'mbox.reply': '返信元アドレス', 'mbox.msgid': 'Message-ID のドメイン',
+  'mbox.fromname': '差出人名', 'mbox.charset': '文字コード', 'mbox.token': '件名のチケット番号',
+  'mbox.hint': 'これらの設定は mado.conf にあります (docs/configuration.md)。変更したら mado serve を再起動してください。',
+  'cal.title': '営業時間カレンダー', 'cal.tz': 'タイムゾーン', 'cal.hours': '営業時間', 'cal.jp': '日本の祝日',
+  'cal.holidays': '休業日 (1 行に 1 日: YYYY-MM-DD 名前)', 'cal.count': '休業日 {n} 日', 'cal.hol': '休業日', 'cal.around': '24 時間 (UTC)',
+  'cal.badline': '{n} 行目: YYYY-MM-DD と名前を書いてください',
+  'pol.title': 'SLA ポリシー', 'pol.tier': '顧客ランク', 'pol.calendar': 'カレンダー',
+  'pol.first': '初回応答 (分)', 'pol.next': '次回応答 (分)', 'pol.resolution': '解決 (分)',
+  'pol.warn': '事前警告 (分)', 'pol.match': '対象', 'pol.targets': '目標',
+  'auto.title': '自動処理', 'auto.kind': '種類', 'auto.kind.remind_pending': '保留中の顧客にリマインド',
+  'auto.kind.auto_close': '一定時間後に終了', 'auto.kind.escalate': 'SLA でエスカレーション', 'auto.after': '経過時間 (分)',
+  'auto.onsla': 'SLA の時点', 'auto.warning': '警告', 'auto.breach': '違反', 'auto.setprio': '優先度を上げる',
+  'auto.setgroup': 'グループを移す', 'auto.notify': 'スーパーバイザーに通知', 'auto.message': 'リマインダーの本文',
+  'trg.title': 'トリガー', 'trg.rule': 'ルール (JSON: on, if, then — docs/workflow.md)', 'trg.on': '実行タイミング',
+  'prof.notify': 'メール通知', 'prof.n.new_in_group': '自分のグループにチケットが入ったとき',
+  'prof.n.assigned': 'チケットが自分に割り当てられたとき', 'prof.n.customer_replied': '担当チケットに顧客が再度書き込んだとき',
+  'prof.n.mention': '社内メモでメンションされたとき',
   'help.title': 'キーボードショートカット', 'help.j': '次のチケット', 'help.k': '前のチケット',
   'help.o': 'チケットを開く', 'help.x': 'チケットを選択', 'help.r': '返信', 'help.n': '社内メモ',
   'help.a': '自分に割り当て', 'help.c': 'チケットを解決', 'help.slash': '検索', 'help.u': 'キューに戻る',
@@ -152,17 +206,21 @@ export function browserLang(): Lang {
   return (navigator.language || 'en').toLowerCase().startsWith('ja') ? 'ja' : 'en';
 }
 
+// (Each Intl.DateTimeFormat costs; the first one loads the zone data.)
+let browserZone = '';
 export function browserTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  return (browserZone ||= Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
 }
 
 export function setLocale(l: Lang, tz: string): void {
   lang = l;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    timeZone = tz;
-  } catch {
-    timeZone = 'UTC';
+  if (tz !== timeZone) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      timeZone = tz;
+    } catch {
+      timeZone = 'UTC';
+    }
   }
   document.documentElement.lang = l;
 }
@@ -181,7 +239,7 @@ export function t(key: Key, vars: Record<string, string | number> = {}): string 
 }
 
 // A label for a value of a known family (status.open, prio.high), or the value itself.
-export function tv(family: 'status' | 'prio' | 'type' | 'sort' | 'ev', value: string): string {
+export function tv(family: 'status' | 'prio' | 'type' | 'sort' | 'ev' | 'tpl' | 'auto' | 'auto.kind', value: string): string {
   const k = `${family}.${value}` as Key;
   return k in en ? t(k) : value;
 }

@@ -1,12 +1,19 @@
-// Administration of what the server offers today: agents, groups, custom
-// fields. (Mailboxes, templates, SLA policies and automations join when
-// their APIs land.)
+// Administration, one page per area (/admin/<section>): agents, groups
+// and custom fields here; mail (admin_mail.tsx), SLA (admin_sla.tsx) and
+// triggers (admin_rules.tsx) beside. Admins only: the menu shows the link
+// to admins, and anyone else who navigates here is told so (the API
+// refuses them too).
+import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { t } from '../i18n';
 import { groupName, loadDirectory, state, useSession } from '../session';
 import { attempt, toastError } from '../toast';
 import type { Field } from '../types';
+import { TriggersAdmin } from './admin_rules';
+import { CannedAdmin, MailboxAdmin, Templates } from './admin_mail';
+import { SlaAdmin } from './admin_sla';
+import type { Key } from './admin_kit';
 
 const ROLES = ['agent', 'light_agent', 'supervisor', 'admin'];
 
@@ -110,14 +117,29 @@ function Fields() {
   );
 }
 
-export function Admin() {
+function People() {
+  return <><Agents /><Groups /><Fields /></>;
+}
+
+const SECTIONS: [string, Key, () => JSX.Element | null][] = [
+  ['', 'admin.tab.people', People], ['templates', 'admin.tab.templates', Templates], ['canned', 'admin.tab.canned', CannedAdmin],
+  ['mailbox', 'admin.tab.mailbox', MailboxAdmin], ['sla', 'admin.tab.sla', SlaAdmin], ['triggers', 'admin.tab.triggers', TriggersAdmin],
+];
+
+export function Admin({ section }: { section: string }) {
+  const s = useSession();
+  if (s.me?.role !== 'admin') return <p class="error refused" role="alert" data-testid="refused">{t('admin.refused')}</p>;
+  const current = SECTIONS.find(([k]) => k === section) ?? SECTIONS[0];
+  const Page = current[2];
   return (
     <div class="admin">
       <h1>{t('admin.title')}</h1>
-      <Agents />
-      <Groups />
-      <Fields />
-      <p class="hint">{t('admin.notyet')}</p>
+      <nav class="tabs" aria-label={t('admin.title')}>
+        {SECTIONS.map(([k, label]) => (
+          <a key={k} href={k ? `/admin/${k}` : '/admin'} class={k === current[0] ? 'on' : ''} data-section={k || 'people'}>{t(label)}</a>
+        ))}
+      </nav>
+      <Page />
     </div>
   );
 }

@@ -32,19 +32,35 @@ function builtinQuery(view: string): Query | null {
   return null;
 }
 
-type ListReply = { tickets: TicketRow[]; total: number; next_cursor?: string };
+// total is capped (10,000) with total_exact false beyond: shown as "10,000+"
+type ListReply = { tickets: TicketRow[]; total: number; total_exact?: boolean; next_cursor?: string };
+const totalText = (r: ListReply) => r.total.toLocaleString() + (r.total_exact === false ? '+' : '');
 const listUrl = (q: Query, after: string | null) => '/api/v1/tickets' + qs({ ...q, limit: 50, cursor: after });
 
 // The first page of a built-in view, asked for when the script starts
 // (app.tsx), beside the session request, instead of after the first render.
-const prefetched = new Map<string, Promise<ListReply>>();
-export function prefetchQueue(view: string): void {
+// Once it has arrived the queue starts with its rows: the first render of
+// the page already shows tickets (no render without them, no wait for the
+// effects that run after a paint).
+interface Prefetch { p: Promise<ListReply>; value?: ListReply }
+const prefetched = new Map<string, Prefetch>();
+// Settles when the page has arrived (or failed).
+export function prefetchQueue(view: string): Promise<void> {
   const q = view === 'group' ? null : builtinQuery(view); // "my group" needs the directory first
-  if (!q) return;
-  const p = api<ListReply>('GET', listUrl(q, null));
-  p.catch(() => {});
-  prefetched.set(listUrl(q, null), p);
+  if (!q) return Promise.resolve();
+  const e: Prefetch = { p: api<ListReply>('GET', listUrl(q, null)) };
+  prefetched.set(listUrl(q, null), e);
+  return e.p.then((v) => void (e.value = v), () => {});
 }
+function takePrefetched(url: string): Prefetch | undefined {
+  const e = prefetched.get(url);
+  prefetched.delete(url);
+  return e;
+}
+
+// Rows past the first screen are rendered after the first paint, so the
+// first frame lays out only what can be seen.
+const FIRST_SCREEN = Math.max(10, Math.ceil(window.innerHeight / 28));
 
 const BUILTIN: [string, Parameters<typeof t>[0]][] = [
   ['mine', 'view.mine'], ['unassigned', 'view.unassigned'], ['group', 'view.group'],
@@ -176,9 +192,18 @@ export function Queue({ view }: { view: string }) {
   const [saved, setSaved] = useState<SavedView[]>([]);
   // built-in views know their filters at once (no wait for saved views)
   const [query, setQuery] = useState<Query | null>(() => (view.startsWith('saved-') ? null : builtinQuery(view) ?? builtinQuery('all')));
-  const [rows, setRows] = useState<TicketRow[]>([]);
-  const [total, setTotal] = useState<number | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
+  const [ready] = useState(() => {
+    const e = query ? prefetched.get(listUrl(query, null)) : undefined;
+    if (!e?.value) return undefined;
+    prefetched.delete(listUrl(query!, null));
+    return e.value;
+  });
+  const [rows, setRows] = useState<TicketRow[]>(ready?.tickets ?? []);
+  const [total, setTotal] = useState<string | null>(ready ? totalText(ready) : null);
+  const [cursor, setCursor] = useState<string | null>(ready?.next_cursor ?? null);
+  const [allDrawn, setAllDrawn] = useState(false);
+  const skipFetch = useRef(!!ready); // the first page is already here
+  const lastPage = useRef(''); // a live refresh that changes nothing renders nothing
   const [loading, setLoading] = useState(false);
   const [stale, setStale] = useState(false);
   const [sel, setSel] = useState<Set<number>>(new Set());
@@ -206,12 +231,15 @@ export function Queue({ view }: { view: string }) {
     setLoading(true);
     try {
       const url = listUrl(q, after);
-      const early = prefetched.get(url);
-      prefetched.delete(url);
-      const r = await (early ?? api<ListReply>('GET', url));
+      const r = await (takePrefetched(url)?.p ?? api<ListReply>('GET', url));
       if (my !== gen.current) return;
+      if (!after) {
+        const same = JSON.stringify(r);
+        if (keepSelection && same === lastPage.current) return;
+        lastPage.current = same;
+      }
       setRows((old) => (after ? [...old, ...r.tickets] : r.tickets));
-      setTotal(r.total);
+      setTotal(totalText(r));
       setCursor(r.next_cursor ?? null);
       if (!after) {
         const listed = new Set(r.tickets.map((x) => x.number));
@@ -226,11 +254,20 @@ export function Queue({ view }: { view: string }) {
   };
   const reload = () => query && fetchPage(query, null);
   useEffect(() => {
+    if (skipFetch.current) {
+      skipFetch.current = false;
+      lastPage.current = JSON.stringify(ready);
+      return;
+    }
     if (query) {
       setAt(0);
       fetchPage(query, null);
     }
   }, [JSON.stringify(query)]);
+  // effects run after the paint: now the rest of the rows
+  useEffect(() => {
+    if (!allDrawn && rows.length > FIRST_SCREEN) setAllDrawn(true);
+  }, [rows.length]);
 
   // Live: with only the first page shown, refresh it (debounced); with more
   // pages loaded, offer a refresh rather than lose the agent's place.
@@ -308,7 +345,7 @@ export function Queue({ view }: { view: string }) {
       <section class="list">
         {query && <Filters q={query} set={setQuery} />}
         <div class="listhead">
-          <span class="total" data-testid="total">{total === null ? t('q.loading') : t('q.total', { n: total.toLocaleString() })}</span>
+          <span class="total" data-testid="total">{total === null ? t('q.loading') : t('q.total', { n: total })}</span>
           {stale && <button class="link" onClick={reload}>{t('q.updates')}</button>}
           {naming === null
             ? <button class="link" onClick={() => setNaming('')}>{t('view.save')}</button>
@@ -323,19 +360,20 @@ export function Queue({ view }: { view: string }) {
         <table class="tickets" data-testid="queue">
           <thead>
             <tr>
-              <th><input type="checkbox" aria-label="all" checked={allSel} onChange={() =>
+              <th class="c-check"><input type="checkbox" aria-label="all" checked={allSel} onChange={() =>
                 setSel(allSel ? new Set() : new Set(shown.map((r) => r.number)))} /></th>
-              <th>#</th><th>{t('col.priority')}</th><th>{t('col.subject')}</th><th>{t('col.requester')}</th>
-              <th>{t('col.status')}</th><th>{t('col.assignee')}</th>{hasSla && <th>{t('col.sla')}</th>}<th>{t('col.updated')}</th>
+              <th class="c-num">#</th><th class="c-prio">{t('col.priority')}</th><th>{t('col.subject')}</th><th class="c-who">{t('col.requester')}</th>
+              <th class="c-status">{t('col.status')}</th><th class="c-who">{t('col.assignee')}</th>{hasSla && <th class="c-sla">{t('col.sla')}</th>}
+              <th class="c-when">{t('col.updated')}</th>
             </tr>
           </thead>
           <tbody>
-            {shown.map((r, i) => (
+            {(allDrawn ? shown : shown.slice(0, FIRST_SCREEN)).map((r, i) => (
               <tr key={r.number} class={(i === at ? 'cursor ' : '') + (sel.has(r.number) ? 'sel' : '')} data-number={r.number}>
                 <td><input type="checkbox" aria-label={`#${r.number}`} checked={sel.has(r.number)} onChange={() => toggle(r.number)} /></td>
                 <td class="num">{r.number}</td>
                 <td><PriorityBadge priority={r.priority} /></td>
-                <td class="subj"><a href={`/tickets/${r.number}`}>{r.subject || '—'}</a>
+                <td class="subj" elementtiming={i === 0 ? 'queue-first-row' : undefined}><a href={`/tickets/${r.number}`}>{r.subject || '—'}</a>
                   {(r.tags ?? []).map((tag) => <span key={tag} class="tag">{tag}</span>)}</td>
                 <td class="who">{r.customer.name || r.customer.email}</td>
                 <td><StatusBadge status={r.status} /></td>
