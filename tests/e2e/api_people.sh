@@ -137,6 +137,11 @@ is "$(code -b "mado_session=$CC" "$BASE/api/v1/attachments/$PNG_TOK")" 404 "cust
 is "$(po '{"shared_tickets":true,"tier":"premium"}')" 200 "organization update: supervisor sets sharing and tier"
 is "$(sql "$W" "SELECT shared_tickets||'|'||tier FROM organizations WHERE id=$ORG")" "1|premium" "organization update: stored"
 is "$(sql "$W" "SELECT count(*) FROM people_audit WHERE subject='organization'")" 2 "organization update: audited"
+is "$(po '{"shared_tickets":true,"tier":"premium"}')" 200 "organization update: the same values again 200"
+is "$(sql "$W" "SELECT count(*) FROM people_audit WHERE subject='organization'")" 2 "organization update: unchanged values are not audited"
+is "$(code -b "$TMPROOT/sup.jar" -H "X-CSRF-Token: $SUP" -H "$J" -X PATCH -d '{"tier":"vip"}' "$BASE/api/v1/organizations/99999")" 404 "organization update: unknown id 404"
+r=$(a "$BASE/api/v1/organizations?limit=1")
+ok "$(echo "$r" | grep -q '"next_cursor":' && test "$(echo "$r" | grep -o '"domain":' | wc -l)" -eq 1; echo $?)" "organizations: a full page of one has next_cursor"
 is "$(code -b "mado_session=$CC" "$BASE/api/v1/attachments/$PNG_TOK")" 200 "customer of the same org, sharing on: 200"
 
 # ---- attachment downloads ----
