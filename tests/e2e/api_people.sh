@@ -235,6 +235,12 @@ is "$(ac '{"email":"r@example.com","role":"agent","password":"short"}')" 400 "ag
 is "$(ac '{"email":"not-an-address","role":"agent","password":"long-enough"}')" 400 "agent create: bad email 400"
 is "$(ac '{"email":"r@example.com","role":"agent","password":"long-enough","is_admin":true}')" 400 "agent create: unknown field 400"
 is "$(ac '{"email":"r@example.com","role":"agent","password":"long-enough","groups":[999]}')" 400 "agent create: unknown group 400"
+is "$(ac '{"email":"r@example.com","password":"long-enough"}')" 400 "agent create: missing role 400"
+is "$(ac '{"email":"r@example.com","role":"agent","password":"long-enough","language":""}')" 400 "agent create: empty language 400"
+is "$(ac '{"email":"r@example.com","role":"agent","password":"long-enough","name":"a\u0007b"}')" 400 "agent create: control character in name 400"
+r=$(a -H "$J" -d '{"email":"r@example.com","role":"agent","password":"long-enough","time_zone":"Not A Zone"}' "$BASE/api/v1/agents")
+ok "$(echo "$r" | grep -q '"code":"bad_value"' && echo "$r" | grep -q 'time_zone: an IANA zone name'; echo $?)" "agent create: bad time zone 400 names the rule"
+is "$(sql "$W" "SELECT count(*) FROM agents WHERE email='r@example.com'")" 0 "agent create: refused requests stored no agent"
 
 AGID=$(sql "$W" "SELECT id FROM agents WHERE email='agent@example.com'")
 OTHID=$(sql "$W" "SELECT id FROM agents WHERE email='other@example.com'")
