@@ -91,6 +91,20 @@ static mado_status add_id(void *ctx, int64_t id)
 	return MADO_OK;
 }
 
+/* The ids list() gives for id (an agent's groups, a group's members) as
+ * a JSON array; *out NULL on failure. */
+typedef mado_status (*id_list_fn)(struct store *s, int64_t id, people_id_cb cb, void *ctx, struct mado_err *err);
+static mado_status id_array(struct store *s, int64_t id, id_list_fn list, json_t **out, struct mado_err *err)
+{
+	*out = json_array();
+	mado_status st = list(s, id, add_id, *out, err);
+	if (st) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return st;
+}
+
 /* The JSON of one agent or group (item), with what it refers to read from s. */
 typedef mado_status (*item_json_fn)(struct store *s, const void *item, json_t **out, struct mado_err *err);
 
@@ -137,13 +151,11 @@ static void send_list(struct http_resp *resp, const char *key, struct item_list 
 static mado_status agent_json(struct store *s, const void *item, json_t **out, struct mado_err *err)
 {
 	const struct store_agent *ag = item;
-	json_t *groups = json_array();
-	mado_status st = people_agent_groups(s, ag->id, add_id, groups, err);
-	if (st) {
-		json_decref(groups);
-		*out = NULL;
+	json_t *groups;
+	mado_status st = id_array(s, ag->id, people_agent_groups, &groups, err);
+	*out = NULL;
+	if (st)
 		return st;
-	}
 	*out = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "id", (json_int_t)ag->id, "email", ag->email,
 	                 "name", ag->name, "role", ag->role, "language", ag->language, "time_zone", ag->time_zone,
 	                 "available", ag->available, "disabled", ag->disabled, "groups", groups);
@@ -423,13 +435,11 @@ out:
 static mado_status group_json(struct store *s, const void *item, json_t **out, struct mado_err *err)
 {
 	const struct people_group *g = item;
-	json_t *members = json_array();
-	mado_status st = people_group_members(s, g->id, add_id, members, err);
-	if (st) {
-		json_decref(members);
-		*out = NULL;
+	json_t *members;
+	mado_status st = id_array(s, g->id, people_group_members, &members, err);
+	*out = NULL;
+	if (st)
 		return st;
-	}
 	char b[32];
 	*out = json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)g->id, "name", g->name, "created_at",
 	                 view_time(g->created_at, b, sizeof b), "members", members);
