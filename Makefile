@@ -55,8 +55,12 @@ BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/*.c))
 
-.PHONY: all deps test run bench fuzz lint clean tests-build
+.PHONY: all deps test run bench fuzz lint clean tests-build print-pkgs
 all: $(BUILD)/mado
+
+# The pkg-config names, for scripts that build outside make (scripts/fuzz.sh).
+print-pkgs:
+	@echo $(PKGS)
 
 deps:
 	@./scripts/deps.sh

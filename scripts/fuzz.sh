@@ -3,7 +3,8 @@
 # Usage: scripts/fuzz.sh SECONDS target...
 set -eu
 secs=$1; shift
-PKGS="gmime-3.0 sqlite3 libsodium gumbo jansson libmicrohttpd libpcre2-8 libcurl"
+# The Makefile's PKGS, so that a new dependency is named in one place.
+PKGS=$(MAKEFLAGS= make -s --no-print-directory print-pkgs)
 CFLAGS="-std=gnu11 -g -O1 -D_GNU_SOURCE -Isrc $(pkg-config --cflags $PKGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 mkdir -p build-fuzz
 srcs=$(find src -name '*.c' ! -name main.c | sort)

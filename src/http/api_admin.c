@@ -23,6 +23,7 @@
 
 #include "core/view.h"
 #include "http/api.h"
+#include "http/api_util.h"
 #include "http/auth.h"
 #include "store/store_people.h"
 #include "util/clock.h"
@@ -33,11 +34,6 @@
 #define GROUP_NAME_MAX 100
 #define TOKEN_NAME_MAX 100
 #define GROUPS_MAX 64
-
-static void actor_of(const struct http_req *req, char *out, size_t n)
-{
-	snprintf(out, n, "agent:%lld", (long long)req->who.agent_id);
-}
 
 static void bad(struct http_resp *resp, const char *code, const char *msg)
 {
@@ -77,6 +73,16 @@ static bool email_ok(const char *s)
 	return true;
 }
 
+/* The name of a group or token: 1 to max (100) bytes; false with a 400 written. */
+static bool short_name_ok(const char *name, size_t max, struct http_resp *resp)
+{
+	if (!name || !*name || strlen(name) > max || !people_name_ok(name)) {
+		bad(resp, "bad_value", "name: 1 to 100 bytes, no control characters");
+		return false;
+	}
+	return true;
+}
+
 /* ---- JSON ---- */
 
 static mado_status add_id(void *ctx, int64_t id)
@@ -85,15 +91,71 @@ static mado_status add_id(void *ctx, int64_t id)
 	return MADO_OK;
 }
 
-static mado_status agent_json(struct store *s, const struct store_agent *ag, json_t **out, struct mado_err *err)
+/* The ids list() gives for id (an agent's groups, a group's members) as
+ * a JSON array; *out NULL on failure. */
+typedef mado_status (*id_list_fn)(struct store *s, int64_t id, people_id_cb cb, void *ctx, struct mado_err *err);
+static mado_status id_array(struct store *s, int64_t id, id_list_fn list, json_t **out, struct mado_err *err)
 {
-	json_t *groups = json_array();
-	mado_status st = people_agent_groups(s, ag->id, add_id, groups, err);
+	*out = json_array();
+	mado_status st = list(s, id, add_id, *out, err);
 	if (st) {
-		json_decref(groups);
+		json_decref(*out);
 		*out = NULL;
-		return st;
 	}
+	return st;
+}
+
+/* The JSON of one agent or group (item), with what it refers to read from s. */
+typedef mado_status (*item_json_fn)(struct store *s, const void *item, json_t **out, struct mado_err *err);
+
+/* {key: item's JSON} with status, or the error of st or of reading it. */
+static void send_item(struct http_req *req, struct http_resp *resp, int status, mado_status st, const void *item,
+                      item_json_fn to_json, struct mado_err *err, const char *key, const char *not_found)
+{
+	json_t *j = NULL;
+	if (st == MADO_OK)
+		st = to_json(req->store, item, &j, err);
+	api_send_result(resp, status, st, st ? NULL : json_pack("{s:o}", key, j), err, not_found);
+}
+
+/* A collection being listed: each item's JSON is appended to arr. */
+struct item_list {
+	struct store *store;
+	item_json_fn to_json;
+	json_t *arr;
+};
+
+static mado_status list_add(struct item_list *l, const void *item)
+{
+	json_t *j;
+	struct mado_err err;
+	mado_status st = l->to_json(l->store, item, &j, &err);
+	if (st == MADO_OK)
+		json_array_append_new(l->arr, j);
+	return st;
+}
+
+/* {key: [...]}, or 503 with fail when listing (st) failed. */
+static void send_list(struct http_resp *resp, const char *key, struct item_list *l, mado_status st,
+                      const char *fail)
+{
+	if (st) {
+		json_decref(l->arr);
+		http_error(resp, 503, "unavailable", fail);
+		return;
+	}
+	http_json(resp, 200, json_pack("{s:o}", key, l->arr));
+}
+
+/* An item_json_fn: item is a struct store_agent. */
+static mado_status agent_json(struct store *s, const void *item, json_t **out, struct mado_err *err)
+{
+	const struct store_agent *ag = item;
+	json_t *groups;
+	mado_status st = id_array(s, ag->id, people_agent_groups, &groups, err);
+	*out = NULL;
+	if (st)
+		return st;
 	*out = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "id", (json_int_t)ag->id, "email", ag->email,
 	                 "name", ag->name, "role", ag->role, "language", ag->language, "time_zone", ag->time_zone,
 	                 "available", ag->available, "disabled", ag->disabled, "groups", groups);
@@ -104,46 +166,23 @@ static void send_agent(struct http_req *req, struct http_resp *resp, int status,
 {
 	struct store_agent ag;
 	struct mado_err err;
-	json_t *j = NULL;
 	mado_status st = store_agent_get(req->store, req->arena, id, &ag, &err);
-	if (st == MADO_OK)
-		st = agent_json(req->store, &ag, &j, &err);
-	if (st == MADO_ENOTFOUND)
-		http_error(resp, 404, "not_found", "no such agent");
-	else if (st)
-		http_error(resp, 503, "unavailable", err.msg);
-	else
-		http_json(resp, status, json_pack("{s:o}", "agent", j));
+	send_item(req, resp, status, st, &ag, agent_json, &err, "agent", "no such agent");
 }
 
 /* ---- GET /api/v1/agents ---- */
 
-struct agent_list {
-	struct store *store;
-	json_t *arr;
-};
-
 static mado_status add_agent(void *ctx, const struct store_agent *ag)
 {
-	struct agent_list *l = ctx;
-	json_t *j;
-	struct mado_err err;
-	mado_status st = agent_json(l->store, ag, &j, &err);
-	if (st == MADO_OK)
-		json_array_append_new(l->arr, j);
-	return st;
+	return list_add(ctx, ag);
 }
 
 void api_agents_list(struct http_req *req, struct http_resp *resp)
 {
-	struct agent_list l = { .store = req->store, .arr = json_array() };
+	struct item_list l = { .store = req->store, .to_json = agent_json, .arr = json_array() };
 	struct mado_err err;
-	if (people_agent_list(req->store, req->arena, add_agent, &l, &err)) {
-		json_decref(l.arr);
-		http_error(resp, 503, "unavailable", "cannot list agents");
-		return;
-	}
-	http_json(resp, 200, json_pack("{s:o}", "agents", l.arr));
+	send_list(resp, "agents", &l, people_agent_list(req->store, req->arena, add_agent, &l, &err),
+	          "cannot list agents");
 }
 
 /* ---- groups given as a JSON array of ids ---- */
@@ -197,6 +236,32 @@ static mado_status set_groups(struct http_req *req, int64_t agent_id, const int6
 	return st;
 }
 
+/* Check one value of an agent (create and PATCH); false with a 400 written. */
+static bool agent_value_ok(const char *k, json_t *v, struct http_resp *resp)
+{
+	const char *s = json_string_value(v);
+	if (!strcmp(k, "name") && !people_name_ok(s))
+		bad(resp, "bad_value", "name: at most 200 bytes, no control characters");
+	else if (!strcmp(k, "language") && (!s || !*s || !people_language_ok(s)))
+		bad(resp, "bad_value", "language: a BCP 47 tag such as \"ja\" or \"en-GB\"");
+	else if (!strcmp(k, "time_zone") && !people_time_zone_ok(s))
+		bad(resp, "bad_value", "time_zone: an IANA zone name such as \"Asia/Tokyo\"");
+	else if (!strcmp(k, "role") && (!s || role_parse(s) < ROLE_LIGHT_AGENT))
+		bad(resp, "bad_value", "role: one of admin, supervisor, agent, light_agent");
+	else if ((!strcmp(k, "available") || !strcmp(k, "disabled")) && !json_is_boolean(v))
+		bad(resp, "bad_value", "available and disabled must be true or false");
+	else
+		return true;
+	return false;
+}
+
+/* k absent from body, or its value fine for agent_value_ok(). */
+static bool optional_ok(json_t *body, const char *k, struct http_resp *resp)
+{
+	json_t *v = json_object_get(body, k);
+	return !v || agent_value_ok(k, v, resp);
+}
+
 /* ---- POST /api/v1/agents ---- */
 
 void api_agent_create(struct http_req *req, struct http_resp *resp)
@@ -220,33 +285,21 @@ void api_agent_create(struct http_req *req, struct http_resp *resp)
 	mado_status st = MADO_OK;
 	time_t now = mado_now();
 	int64_t id = 0;
-	actor_of(req, actor, sizeof actor);
+	api_actor(req, actor, sizeof actor);
 	if (unknown_field(body, known, resp))
 		goto out;
 	if (!email_ok(email)) {
 		bad(resp, "bad_value", "email: an address such as agent@example.org");
 		goto out;
 	}
-	if (json_object_get(body, "name") && !people_name_ok(name)) {
-		bad(resp, "bad_value", "name: at most 200 bytes, no control characters");
+	if (!optional_ok(body, "name", resp) || !agent_value_ok("role", json_object_get(body, "role"), resp))
 		goto out;
-	}
-	if (!role || role_parse(role) < ROLE_LIGHT_AGENT) {
-		bad(resp, "bad_value", "role: one of admin, supervisor, agent, light_agent");
-		goto out;
-	}
 	if (!password || strlen(password) < PASSWORD_MIN || strlen(password) > PASSWORD_MAX) {
 		bad(resp, "bad_value", "password: 8 to 1024 bytes");
 		goto out;
 	}
-	if (json_object_get(body, "language") && (!language || !*language || !people_language_ok(language))) {
-		bad(resp, "bad_value", "language: a BCP 47 tag such as \"ja\" or \"en-GB\"");
+	if (!optional_ok(body, "language", resp) || !optional_ok(body, "time_zone", resp))
 		goto out;
-	}
-	if (json_object_get(body, "time_zone") && !people_time_zone_ok(tz)) {
-		bad(resp, "bad_value", "time_zone: an IANA zone name such as \"Asia/Tokyo\"");
-		goto out;
-	}
 	if (groups && !group_ids(req, resp, groups, ids, &nids))
 		goto out;
 	if (auth_hash_password(password, hash, &err) != MADO_OK) {
@@ -283,25 +336,6 @@ static bool personal_field(const char *k)
 	return !strcmp(k, "name") || !strcmp(k, "language") || !strcmp(k, "time_zone") || !strcmp(k, "available");
 }
 
-/* Check one value; false with a 400 written. */
-static bool agent_value_ok(const char *k, json_t *v, struct http_resp *resp)
-{
-	const char *s = json_string_value(v);
-	if (!strcmp(k, "name") && !people_name_ok(s))
-		bad(resp, "bad_value", "name: at most 200 bytes, no control characters");
-	else if (!strcmp(k, "language") && (!s || !*s || !people_language_ok(s)))
-		bad(resp, "bad_value", "language: a BCP 47 tag such as \"ja\" or \"en-GB\"");
-	else if (!strcmp(k, "time_zone") && !people_time_zone_ok(s))
-		bad(resp, "bad_value", "time_zone: an IANA zone name such as \"Asia/Tokyo\"");
-	else if (!strcmp(k, "role") && (!s || role_parse(s) < ROLE_LIGHT_AGENT))
-		bad(resp, "bad_value", "role: one of admin, supervisor, agent, light_agent");
-	else if ((!strcmp(k, "available") || !strcmp(k, "disabled")) && !json_is_boolean(v))
-		bad(resp, "bad_value", "available and disabled must be true or false");
-	else
-		return true;
-	return false;
-}
-
 static const char *agent_field_value(const struct store_agent *ag, const char *k)
 {
 	if (!strcmp(k, "name"))
@@ -332,7 +366,7 @@ void api_agent_update(struct http_req *req, struct http_resp *resp)
 	struct store_agent ag;
 	char actor[64];
 	time_t now = mado_now();
-	actor_of(req, actor, sizeof actor);
+	api_actor(req, actor, sizeof actor);
 	mado_status st = MADO_OK;
 	const char *key;
 	json_t *val;
@@ -397,15 +431,15 @@ out:
 
 /* ---- groups ---- */
 
-static mado_status group_json(struct store *s, const struct people_group *g, json_t **out, struct mado_err *err)
+/* An item_json_fn: item is a struct people_group. */
+static mado_status group_json(struct store *s, const void *item, json_t **out, struct mado_err *err)
 {
-	json_t *members = json_array();
-	mado_status st = people_group_members(s, g->id, add_id, members, err);
-	if (st) {
-		json_decref(members);
-		*out = NULL;
+	const struct people_group *g = item;
+	json_t *members;
+	mado_status st = id_array(s, g->id, people_group_members, &members, err);
+	*out = NULL;
+	if (st)
 		return st;
-	}
 	char b[32];
 	*out = json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)g->id, "name", g->name, "created_at",
 	                 view_time(g->created_at, b, sizeof b), "members", members);
@@ -416,44 +450,21 @@ static void send_group(struct http_req *req, struct http_resp *resp, int status,
 {
 	struct people_group g;
 	struct mado_err err;
-	json_t *j = NULL;
 	mado_status st = people_group_get(req->store, req->arena, id, &g, &err);
-	if (st == MADO_OK)
-		st = group_json(req->store, &g, &j, &err);
-	if (st == MADO_ENOTFOUND)
-		http_error(resp, 404, "not_found", "no such group");
-	else if (st)
-		http_error(resp, 503, "unavailable", err.msg);
-	else
-		http_json(resp, status, json_pack("{s:o}", "group", j));
+	send_item(req, resp, status, st, &g, group_json, &err, "group", "no such group");
 }
-
-struct group_list {
-	struct store *store;
-	json_t *arr;
-};
 
 static mado_status add_group(void *ctx, const struct people_group *g)
 {
-	struct group_list *l = ctx;
-	json_t *j;
-	struct mado_err err;
-	mado_status st = group_json(l->store, g, &j, &err);
-	if (st == MADO_OK)
-		json_array_append_new(l->arr, j);
-	return st;
+	return list_add(ctx, g);
 }
 
 void api_groups_list(struct http_req *req, struct http_resp *resp)
 {
-	struct group_list l = { .store = req->store, .arr = json_array() };
+	struct item_list l = { .store = req->store, .to_json = group_json, .arr = json_array() };
 	struct mado_err err;
-	if (people_group_list(req->store, req->arena, add_group, &l, &err)) {
-		json_decref(l.arr);
-		http_error(resp, 503, "unavailable", "cannot list groups");
-		return;
-	}
-	http_json(resp, 200, json_pack("{s:o}", "groups", l.arr));
+	send_list(resp, "groups", &l, people_group_list(req->store, req->arena, add_group, &l, &err),
+	          "cannot list groups");
 }
 
 void api_group_create(struct http_req *req, struct http_resp *resp)
@@ -468,13 +479,11 @@ void api_group_create(struct http_req *req, struct http_resp *resp)
 	time_t now = mado_now();
 	int64_t id = 0;
 	mado_status st;
-	actor_of(req, actor, sizeof actor);
+	api_actor(req, actor, sizeof actor);
 	if (unknown_field(body, known, resp))
 		goto out;
-	if (!name || !*name || strlen(name) > GROUP_NAME_MAX || !people_name_ok(name)) {
-		bad(resp, "bad_value", "name: 1 to 100 bytes, no control characters");
+	if (!short_name_ok(name, GROUP_NAME_MAX, resp))
 		goto out;
-	}
 	if ((st = store_begin(req->store, &err))) {
 		http_error(resp, 503, "unavailable", err.msg);
 		goto out;
@@ -511,7 +520,7 @@ void api_group_member_add(struct http_req *req, struct http_resp *resp)
 	char actor[64], v[32];
 	time_t now = mado_now();
 	mado_status st;
-	actor_of(req, actor, sizeof actor);
+	api_actor(req, actor, sizeof actor);
 	if (unknown_field(body, known, resp))
 		goto out;
 	if (!json_is_integer(aid) || json_integer_value(aid) <= 0) {
@@ -561,10 +570,8 @@ void api_token_create(struct http_req *req, struct http_resp *resp)
 	mado_status st;
 	if (unknown_field(body, known, resp))
 		goto out;
-	if (!name || !*name || strlen(name) > TOKEN_NAME_MAX || !people_name_ok(name)) {
-		bad(resp, "bad_value", "name: 1 to 100 bytes, no control characters");
+	if (!short_name_ok(name, TOKEN_NAME_MAX, resp))
 		goto out;
-	}
 	if (!req->who.agent_id) {
 		http_error(resp, 403, "forbidden", "only agents have API tokens");
 		goto out;

@@ -17,6 +17,7 @@
 
 #include "core/view.h"
 #include "http/api.h"
+#include "http/api_util.h"
 #include "store/store_people.h"
 #include "util/clock.h"
 
@@ -34,11 +35,6 @@ static struct store_viewer viewer_of(const struct http_req *req)
 	v.agent_id = req->who.agent_id;
 	v.customer_id = req->who.customer_id;
 	return v;
-}
-
-static void actor_of(const struct http_req *req, char *out, size_t n)
-{
-	snprintf(out, n, "agent:%lld", (long long)req->who.agent_id);
 }
 
 /* q, cursor and limit of a list request; false with a 400 written. */
@@ -130,17 +126,13 @@ static mado_status add_change(void *ctx, const struct people_audit *e)
 	return MADO_OK;
 }
 
-static void send_page(struct http_resp *resp, const char *key, struct page *p, int64_t limit)
-{
-	json_t *out = json_pack("{s:o}", key, p->arr);
-	if ((int64_t)json_array_size(p->arr) == limit)
-		json_object_set_new(out, "next_cursor", json_integer(p->last));
-	http_json(resp, 200, out);
-}
+/* One page of people matching q after the cursor; fills p. */
+typedef mado_status (*page_search_fn)(struct http_req *req, const char *q, int64_t after, int64_t limit,
+                                      struct page *p, struct mado_err *err);
 
-/* ---- customers ---- */
-
-void api_customers_list(struct http_req *req, struct http_resp *resp)
+/* A list request: paging from the query, one page under key, the next
+ * cursor when the page is full. */
+static void list_page(struct http_req *req, struct http_resp *resp, const char *key, page_search_fn search)
 {
 	const char *q;
 	int64_t after, limit;
@@ -148,12 +140,67 @@ void api_customers_list(struct http_req *req, struct http_resp *resp)
 		return;
 	struct page p = { .arr = json_array() };
 	struct mado_err err;
-	if (people_customer_search(req->store, req->arena, q, after, limit, add_customer, &p, &err)) {
+	if (search(req, q, after, limit, &p, &err)) {
 		json_decref(p.arr);
 		http_error(resp, 503, "unavailable", err.msg);
 		return;
 	}
-	send_page(resp, "customers", &p, limit);
+	json_t *out = json_pack("{s:o}", key, p.arr);
+	if ((int64_t)json_array_size(p.arr) == limit)
+		json_object_set_new(out, "next_cursor", json_integer(p.last));
+	http_json(resp, 200, out);
+}
+
+/* A profile (show and the answer to an update) of the person id. */
+typedef mado_status (*profile_fn)(struct http_req *req, int64_t id, json_t **out, struct mado_err *err);
+
+/* The answer of show and update: st is what came before (MADO_ENOTFOUND
+ * for id 0); when it is fine, the profile of id. */
+static void send_profile(struct http_req *req, struct http_resp *resp, int64_t id, mado_status st,
+                         struct mado_err *err, profile_fn profile, const char *not_found)
+{
+	json_t *j = NULL;
+	if (st == MADO_OK)
+		st = id ? profile(req, id, &j, err) : MADO_ENOTFOUND;
+	api_send_result(resp, 200, st, j, err, not_found);
+}
+
+/* Write body's fields (validated already) to the person id inside the
+ * update's transaction, with an audit row for each changed one. */
+typedef mado_status (*apply_fn)(struct http_req *req, int64_t id, json_t *body, const char *actor, time_t now,
+                                struct mado_err *err);
+
+/* An update in one transaction, then the profile as it is now. Takes body. */
+static void update_and_send(struct http_req *req, struct http_resp *resp, json_t *body, apply_fn apply,
+                            profile_fn profile, const char *not_found)
+{
+	int64_t id = http_param_id(req, 0);
+	struct mado_err err;
+	time_t now = mado_now();
+	char actor[64];
+	api_actor(req, actor, sizeof actor);
+	mado_status st = id ? store_begin(req->store, &err) : MADO_ENOTFOUND;
+	if (st == MADO_OK) {
+		if ((st = apply(req, id, body, actor, now, &err)) == MADO_OK)
+			st = store_commit(req->store, &err);
+		else
+			store_rollback(req->store);
+	}
+	json_decref(body);
+	send_profile(req, resp, id, st, &err, profile, not_found);
+}
+
+/* ---- customers ---- */
+
+static mado_status search_customers(struct http_req *req, const char *q, int64_t after, int64_t limit,
+                                    struct page *p, struct mado_err *err)
+{
+	return people_customer_search(req->store, req->arena, q, after, limit, add_customer, p, err);
+}
+
+void api_customers_list(struct http_req *req, struct http_resp *resp)
+{
+	list_page(req, resp, "customers", search_customers);
 }
 
 struct visible_tickets {
@@ -202,16 +249,8 @@ static mado_status customer_profile(struct http_req *req, int64_t id, json_t **o
 
 void api_customer_show(struct http_req *req, struct http_resp *resp)
 {
-	int64_t id = http_param_id(req, 0);
-	json_t *j;
 	struct mado_err err;
-	mado_status st = id ? customer_profile(req, id, &j, &err) : MADO_ENOTFOUND;
-	if (st == MADO_ENOTFOUND)
-		http_error(resp, 404, "not_found", "no such customer");
-	else if (st)
-		http_error(resp, 503, "unavailable", err.msg);
-	else
-		http_json(resp, 200, j);
+	send_profile(req, resp, http_param_id(req, 0), MADO_OK, &err, customer_profile, "no such customer");
 }
 
 typedef bool (*value_ok_fn)(const char *);
@@ -268,17 +307,58 @@ static bool validate_text_fields(json_t *body, const struct text_field *fields, 
 	return true;
 }
 
-static const char *customer_field_value(const struct people_customer *c, const char *f)
+/* A field's value as text (a boolean as "true" or "false"), as audited. */
+typedef const char *(*field_value_fn)(const void *row, const char *field);
+/* Store one field's new value (text, as field_value_fn gives it). */
+typedef mado_status (*field_write_fn)(struct http_req *req, int64_t id, const char *field, const char *value,
+                                      time_t now, struct mado_err *err);
+
+/* Each field of body (validated already) whose value differs from row's:
+ * written, and audited as a change of subject id by actor. */
+static mado_status apply_fields(struct http_req *req, const char *subject, int64_t id, json_t *body,
+                                const char *actor, time_t now, const void *row, field_value_fn value_of,
+                                field_write_fn write, struct mado_err *err)
 {
+	const char *key;
+	json_t *val;
+	mado_status st = MADO_OK;
+	json_object_foreach(body, key, val) {
+		const char *old = value_of(row, key);
+		const char *nv = json_is_boolean(val) ? (json_is_true(val) ? "true" : "false") : json_string_value(val);
+		if (strcmp(old, nv) != 0 && ((st = write(req, id, key, nv, now, err)) ||
+		                             (st = people_audit_add(req->store, subject, id, actor, key, old, nv, now, err))))
+			break;
+	}
+	return st;
+}
+
+/* A field_value_fn: row is a struct people_customer. */
+static const char *customer_field_value(const void *row, const char *f)
+{
+	const struct people_customer *c = row;
 	return strcmp(f, "name") == 0       ? c->name
 	       : strcmp(f, "tier") == 0     ? c->tier
 	       : strcmp(f, "language") == 0 ? c->language
 	                                    : c->time_zone;
 }
 
+static mado_status write_customer(struct http_req *req, int64_t id, const char *field, const char *value, time_t now,
+                                  struct mado_err *err)
+{
+	return people_customer_set(req->store, id, field, value, now, err);
+}
+
+static mado_status apply_customer(struct http_req *req, int64_t id, json_t *body, const char *actor, time_t now,
+                                  struct mado_err *err)
+{
+	struct people_customer c;
+	mado_status st = people_customer_get(req->store, req->arena, id, &c, err);
+	return st ? st
+	          : apply_fields(req, "customer", id, body, actor, now, &c, customer_field_value, write_customer, err);
+}
+
 void api_customer_update(struct http_req *req, struct http_resp *resp)
 {
-	int64_t id = http_param_id(req, 0);
 	json_t *body = http_body_json(req, resp);
 	if (!body)
 		return;
@@ -287,58 +367,20 @@ void api_customer_update(struct http_req *req, struct http_resp *resp)
 		json_decref(body);
 		return;
 	}
-	struct mado_err err;
-	struct people_customer c;
-	time_t now = mado_now();
-	char actor[64];
-	actor_of(req, actor, sizeof actor);
-	mado_status st = id ? store_begin(req->store, &err) : MADO_ENOTFOUND;
-	if (st == MADO_OK) {
-		if ((st = people_customer_get(req->store, req->arena, id, &c, &err)) == MADO_OK) {
-			const char *key;
-			json_t *val;
-			json_object_foreach(body, key, val) {
-				const char *old = customer_field_value(&c, key), *nv = json_string_value(val);
-				if (strcmp(old, nv) == 0)
-					continue;
-				if ((st = people_customer_set(req->store, id, key, nv, now, &err)) ||
-				    (st = people_audit_add(req->store, "customer", id, actor, key, old, nv, now, &err)))
-					break;
-			}
-		}
-		if (st == MADO_OK)
-			st = store_commit(req->store, &err);
-		else
-			store_rollback(req->store);
-	}
-	json_decref(body);
-	json_t *j = NULL;
-	if (st == MADO_OK)
-		st = customer_profile(req, id, &j, &err);
-	if (st == MADO_ENOTFOUND)
-		http_error(resp, 404, "not_found", "no such customer");
-	else if (st)
-		http_error(resp, 503, "unavailable", err.msg);
-	else
-		http_json(resp, 200, j);
+	update_and_send(req, resp, body, apply_customer, customer_profile, "no such customer");
 }
 
 /* ---- organisations ---- */
 
+static mado_status search_orgs(struct http_req *req, const char *q, int64_t after, int64_t limit, struct page *p,
+                               struct mado_err *err)
+{
+	return people_org_search(req->store, req->arena, q, after, limit, add_org, p, err);
+}
+
 void api_orgs_list(struct http_req *req, struct http_resp *resp)
 {
-	const char *q;
-	int64_t after, limit;
-	if (!paging(req, resp, &q, &after, &limit))
-		return;
-	struct page p = { .arr = json_array() };
-	struct mado_err err;
-	if (people_org_search(req->store, req->arena, q, after, limit, add_org, &p, &err)) {
-		json_decref(p.arr);
-		http_error(resp, 503, "unavailable", err.msg);
-		return;
-	}
-	send_page(resp, "organizations", &p, limit);
+	list_page(req, resp, "organizations", search_orgs);
 }
 
 static mado_status add_member(void *ctx, const struct people_customer *c)
@@ -372,16 +414,8 @@ static mado_status org_profile(struct http_req *req, int64_t id, json_t **out, s
 
 void api_org_show(struct http_req *req, struct http_resp *resp)
 {
-	int64_t id = http_param_id(req, 0);
-	json_t *j;
 	struct mado_err err;
-	mado_status st = id ? org_profile(req, id, &j, &err) : MADO_ENOTFOUND;
-	if (st == MADO_ENOTFOUND)
-		http_error(resp, 404, "not_found", "no such organization");
-	else if (st)
-		http_error(resp, 503, "unavailable", err.msg);
-	else
-		http_json(resp, 200, j);
+	send_profile(req, resp, http_param_id(req, 0), MADO_OK, &err, org_profile, "no such organization");
 }
 
 static const struct text_field org_fields[] = {
@@ -389,9 +423,34 @@ static const struct text_field org_fields[] = {
 	{ "tier", people_tier_ok, "tier: one of standard, premium, vip" },
 };
 
+/* A field_value_fn: row is a struct people_org. */
+static const char *org_field_value(const void *row, const char *f)
+{
+	const struct people_org *o = row;
+	return strcmp(f, "shared_tickets") == 0 ? (o->shared_tickets ? "true" : "false")
+	       : strcmp(f, "name") == 0         ? o->name
+	                                        : o->tier;
+}
+
+/* name and tier as text; shared_tickets (a boolean) as "true" or "false". */
+static mado_status write_org(struct http_req *req, int64_t id, const char *field, const char *value, time_t now,
+                             struct mado_err *err)
+{
+	if (strcmp(field, "shared_tickets") == 0)
+		return people_org_set_shared(req->store, id, strcmp(value, "true") == 0, err);
+	return people_org_set(req->store, id, field, value, err);
+}
+
+static mado_status apply_org(struct http_req *req, int64_t id, json_t *body, const char *actor, time_t now,
+                             struct mado_err *err)
+{
+	struct people_org o;
+	mado_status st = people_org_get(req->store, req->arena, id, &o, err);
+	return st ? st : apply_fields(req, "organization", id, body, actor, now, &o, org_field_value, write_org, err);
+}
+
 void api_org_update(struct http_req *req, struct http_resp *resp)
 {
-	int64_t id = http_param_id(req, 0);
 	json_t *body = http_body_json(req, resp);
 	if (!body)
 		return;
@@ -406,48 +465,5 @@ void api_org_update(struct http_req *req, struct http_resp *resp)
 		http_error(resp, 400, "bad_value", "shared_tickets must be true or false");
 		return;
 	}
-	struct mado_err err;
-	struct people_org o;
-	time_t now = mado_now();
-	char actor[64];
-	actor_of(req, actor, sizeof actor);
-	mado_status st = id ? store_begin(req->store, &err) : MADO_ENOTFOUND;
-	if (st == MADO_OK) {
-		if ((st = people_org_get(req->store, req->arena, id, &o, &err)) == MADO_OK) {
-			const char *key;
-			json_t *val;
-			json_object_foreach(body, key, val) {
-				if (val == shared) {
-					bool nv = json_is_true(val);
-					if (nv != o.shared_tickets &&
-					    ((st = people_org_set_shared(req->store, id, nv, &err)) ||
-					     (st = people_audit_add(req->store, "organization", id, actor, key,
-					                            o.shared_tickets ? "true" : "false", nv ? "true" : "false",
-					                            now, &err))))
-						break;
-					continue;
-				}
-				const char *old = strcmp(key, "name") == 0 ? o.name : o.tier, *nv = json_string_value(val);
-				if (strcmp(old, nv) == 0)
-					continue;
-				if ((st = people_org_set(req->store, id, key, nv, &err)) ||
-				    (st = people_audit_add(req->store, "organization", id, actor, key, old, nv, now, &err)))
-					break;
-			}
-		}
-		if (st == MADO_OK)
-			st = store_commit(req->store, &err);
-		else
-			store_rollback(req->store);
-	}
-	json_decref(body);
-	json_t *j = NULL;
-	if (st == MADO_OK)
-		st = org_profile(req, id, &j, &err);
-	if (st == MADO_ENOTFOUND)
-		http_error(resp, 404, "not_found", "no such organization");
-	else if (st)
-		http_error(resp, 503, "unavailable", err.msg);
-	else
-		http_json(resp, 200, j);
+	update_and_send(req, resp, body, apply_org, org_profile, "no such organization");
 }

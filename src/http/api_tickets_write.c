@@ -26,6 +26,7 @@
 #include "core/outgoing.h"
 #include "core/view.h"
 #include "http/api.h"
+#include "http/api_util.h"
 #include "http/events.h"
 #include "http/auth.h"
 #include "http/server_internal.h"
@@ -67,7 +68,7 @@ static const char *one_of(const char *v, const char *const *list, size_t n)
 static const char *actor_of(struct http_req *req)
 {
 	char b[40];
-	snprintf(b, sizeof b, "agent:%lld", (long long)req->who.agent_id);
+	api_actor(req, b, sizeof b);
 	return arena_strdup(req->arena, b);
 }
 
@@ -114,6 +115,20 @@ static mado_status load_visible(struct http_req *req, int64_t id, struct store_t
 	return st == MADO_ENOTFOUND ? MADO_OK : st;
 }
 
+/* load_visible() for work a merged ticket does not take (reply, split):
+ * o refused with 404, or 400 "merged" saying merged_msg, when it cannot. */
+static mado_status load_workable(struct http_req *req, int64_t id, struct store_ticket *t, struct store_ticket_work *w,
+                                 struct outcome *o, const char *merged_msg, struct mado_err *err)
+{
+	bool found;
+	mado_status st = load_visible(req, id, t, w, &found, err);
+	if (st == MADO_OK && !found)
+		refuse(o, 404, "not_found", "no such ticket");
+	else if (st == MADO_OK && w->merged_into)
+		refuse(o, 400, "merged", merged_msg);
+	return st;
+}
+
 static mado_status event(struct http_req *req, int64_t ticket, const char *kind, const char *field,
                          const char *old_value, const char *new_value, struct mado_err *err)
 {
@@ -138,6 +153,41 @@ static bool commit(struct http_req *req, struct http_resp *resp)
 	mado_status st = store_commit(req->store, &err);
 	if (st) {
 		api_store_error(resp, st, &err);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The end of a handler's transaction: roll back and answer with the
+ * database error (st) or the refusal (o), or commit. true when committed:
+ * the caller then sends its answer.
+ */
+static bool finish(struct http_req *req, struct http_resp *resp, mado_status st, const struct mado_err *err,
+                   const struct outcome *o)
+{
+	if (st || o->status) {
+		store_rollback(req->store);
+		if (st)
+			api_store_error(resp, st, err);
+		else
+			send_outcome(resp, o);
+		return false;
+	}
+	return commit(req, resp);
+}
+
+/* After the body's checks: 400 with msg when one failed, else BEGIN.
+ * false (j released) when the handler is done. */
+static bool checked_begin(struct http_req *req, struct http_resp *resp, json_t *j, const char *msg)
+{
+	if (msg) {
+		json_decref(j);
+		http_error(resp, 400, "bad_request", msg);
+		return false;
+	}
+	if (!begin(req, resp)) {
+		json_decref(j);
 		return false;
 	}
 	return true;
@@ -568,29 +618,14 @@ void api_ticket_update(struct http_req *req, struct http_resp *resp)
 		return;
 	struct changes c;
 	const char *msg = "bad request";
-	if (!parse_changes(req, j, &c, &msg)) {
-		json_decref(j);
-		http_error(resp, 400, "bad_request", msg);
+	if (!checked_begin(req, resp, j, parse_changes(req, j, &c, &msg) ? NULL : msg))
 		return;
-	}
 	struct outcome o;
 	struct mado_err err;
 	int n;
-	if (!begin(req, resp)) {
-		json_decref(j);
-		return;
-	}
 	mado_status st = apply_changes(req, id, &c, &o, &n, &err);
 	json_decref(j);
-	if (st || o.status) {
-		store_rollback(req->store);
-		if (st)
-			api_store_error(resp, st, &err);
-		else
-			send_outcome(resp, &o);
-		return;
-	}
-	if (!commit(req, resp))
+	if (!finish(req, resp, st, &err, &o))
 		return;
 	events_publish(req->srv, "ticket.updated", id, NULL);
 	/* the ticket as it is now, unless the change (another group) took it
@@ -628,15 +663,8 @@ void api_tickets_bulk(struct http_req *req, struct http_resp *resp)
 	}
 	if (ok && !parse_changes(req, json_object_get(j, "changes"), &c, &msg))
 		ok = false;
-	if (!ok) {
-		json_decref(j);
-		http_error(resp, 400, "bad_request", msg);
+	if (!checked_begin(req, resp, j, ok ? NULL : msg))
 		return;
-	}
-	if (!begin(req, resp)) {
-		json_decref(j);
-		return;
-	}
 	json_t *results = json_array();
 	struct mado_err err;
 	mado_status st = MADO_OK;
@@ -883,21 +911,13 @@ void api_ticket_reply(struct http_req *req, struct http_resp *resp)
 		if (!u || strlen(u) > 64)
 			msg = "upload_ids: each entry is an id from POST /api/v1/uploads";
 	}
-	if (msg) {
-		json_decref(j);
-		http_error(resp, 400, "bad_request", msg);
+	if (!checked_begin(req, resp, j, msg))
 		return;
-	}
-	if (!begin(req, resp)) {
-		json_decref(j);
-		return;
-	}
 	const struct mado_config *cfg = &req->srv->ws->cfg;
 	struct store *s = req->store;
 	struct mado_err err;
 	struct store_ticket t;
 	struct store_ticket_work w;
-	bool found;
 	struct outcome o = { 0 };
 	json_t *headers = json_array(), *rcpt = json_array(), *to_json = json_array(), *cc_json = json_array(),
 	       *atts = json_array(), *refs = NULL;
@@ -911,17 +931,9 @@ void api_ticket_reply(struct http_req *req, struct http_resp *resp)
 	int64_t row = 0, outbox = 0;
 	char msgid[300] = "";
 	time_t now = mado_now();
-	mado_status st = load_visible(req, id, &t, &w, &found, &err);
-	if (st)
+	mado_status st = load_workable(req, id, &t, &w, &o, "the ticket was merged into another; reply there", &err);
+	if (st || o.status)
 		goto out;
-	if (!found) {
-		refuse(&o, 404, "not_found", "no such ticket");
-		goto out;
-	}
-	if (w.merged_into) {
-		refuse(&o, 400, "merged", "the ticket was merged into another; reply there");
-		goto out;
-	}
 	if (!t.customer_email || !*t.customer_email) {
 		refuse(&o, 400, "no_recipient", "the ticket has no customer to reply to");
 		goto out;
@@ -1073,13 +1085,7 @@ void api_ticket_reply(struct http_req *req, struct http_resp *resp)
 	if ((st = sla_ticket_event(s, id, SLA_EV_AGENT_REPLY, now, &err)))
 		goto out;
 out:
-	if (st || o.status) {
-		store_rollback(s);
-		if (st)
-			api_store_error(resp, st, &err);
-		else
-			send_outcome(resp, &o);
-	} else if (commit(req, resp)) {
+	if (finish(req, resp, st, &err, &o)) {
 		events_publish(req->srv, "ticket.replied", id, NULL);
 		http_json(resp, 201, json_pack("{s:{s:I, s:s, s:s}, s:{s:I, s:s}}", "message", "id", (json_int_t)row,
 		                               "message_id", msgid, "subject", subj.p, "outbox", "id", (json_int_t)outbox,
@@ -1166,13 +1172,7 @@ void api_ticket_merge(struct http_req *req, struct http_resp *resp)
 	                                   (st = sla_ticket_event(req->store, id, SLA_EV_CHANGED, now, &err))))
 		goto out;
 out:
-	if (st || o.status) {
-		store_rollback(req->store);
-		if (st)
-			api_store_error(resp, st, &err);
-		else
-			send_outcome(resp, &o);
-	} else if (commit(req, resp)) {
+	if (finish(req, resp, st, &err, &o)) {
 		events_publish(req->srv, "ticket.updated", id, NULL);
 		events_publish(req->srv, "ticket.updated", into, NULL);
 		http_json(resp, 200, json_pack("{s:I, s:I, s:s}", "ticket", (json_int_t)id, "merged_into", (json_int_t)into,
@@ -1211,13 +1211,7 @@ void api_ticket_link(struct http_req *req, struct http_resp *resp)
 	                (st = event(req, other, "link", "linked_ticket", NULL, num(req, id), &err))))
 		goto out;
 out:
-	if (st || o.status) {
-		store_rollback(req->store);
-		if (st)
-			api_store_error(resp, st, &err);
-		else
-			send_outcome(resp, &o);
-	} else if (commit(req, resp)) {
+	if (finish(req, resp, st, &err, &o)) {
 		events_publish(req->srv, "ticket.updated", id, NULL);
 		http_json(resp, created ? 201 : 200, json_pack("{s:I, s:I, s:b}", "ticket", (json_int_t)id, "linked",
 		                                               (json_int_t)other, "created", created));
@@ -1244,37 +1238,22 @@ void api_ticket_split(struct http_req *req, struct http_resp *resp)
 	for (size_t i = 0; !msg && i < json_array_size(ids); i++)
 		if (!json_is_integer(json_array_get(ids, i)) || json_integer_value(json_array_get(ids, i)) <= 0)
 			msg = "message_ids must be an array of 1 to 100 message ids of this ticket";
-	if (msg) {
-		json_decref(j);
-		http_error(resp, 400, "bad_request", msg);
+	if (!msg)
+		subject = arena_strdup(req->arena, subject);
+	if (!checked_begin(req, resp, j, msg))
 		return;
-	}
-	subject = arena_strdup(req->arena, subject);
-	if (!begin(req, resp)) {
-		json_decref(j);
-		return;
-	}
 	struct mado_err err;
 	struct store_ticket t;
 	struct store_ticket_work w;
-	bool found = false;
 	struct outcome o = { 0 };
 	int64_t child = 0;
 	time_t now = mado_now();
 	struct buf moved;
 	buf_init(&moved, 0);
 	json_t *moved_json = json_array();
-	mado_status st = load_visible(req, id, &t, &w, &found, &err);
-	if (st)
+	mado_status st = load_workable(req, id, &t, &w, &o, "the ticket was merged into another; split that one", &err);
+	if (st || o.status)
 		goto out;
-	if (!found) {
-		refuse(&o, 404, "not_found", "no such ticket");
-		goto out;
-	}
-	if (w.merged_into) {
-		refuse(&o, 400, "merged", "the ticket was merged into another; split that one");
-		goto out;
-	}
 	for (size_t i = 0; i < json_array_size(ids); i++) {
 		bool in = false;
 		if ((st = store_message_in_ticket(req->store, json_integer_value(json_array_get(ids, i)), id, &in, &err)))
@@ -1317,14 +1296,7 @@ void api_ticket_split(struct http_req *req, struct http_resp *resp)
 		goto out;
 out:
 	json_decref(j);
-	if (st || o.status) {
-		store_rollback(req->store);
-		json_decref(moved_json);
-		if (st)
-			api_store_error(resp, st, &err);
-		else
-			send_outcome(resp, &o);
-	} else if (commit(req, resp)) {
+	if (finish(req, resp, st, &err, &o)) {
 		events_publish(req->srv, "ticket.updated", id, NULL);
 		events_publish(req->srv, "ticket.created", child, NULL);
 		http_json(resp, 201, json_pack("{s:I, s:I, s:o}", "ticket", (json_int_t)child, "parent", (json_int_t)id,

@@ -137,6 +137,11 @@ is "$(code -b "mado_session=$CC" "$BASE/api/v1/attachments/$PNG_TOK")" 404 "cust
 is "$(po '{"shared_tickets":true,"tier":"premium"}')" 200 "organization update: supervisor sets sharing and tier"
 is "$(sql "$W" "SELECT shared_tickets||'|'||tier FROM organizations WHERE id=$ORG")" "1|premium" "organization update: stored"
 is "$(sql "$W" "SELECT count(*) FROM people_audit WHERE subject='organization'")" 2 "organization update: audited"
+is "$(po '{"shared_tickets":true,"tier":"premium"}')" 200 "organization update: the same values again 200"
+is "$(sql "$W" "SELECT count(*) FROM people_audit WHERE subject='organization'")" 2 "organization update: unchanged values are not audited"
+is "$(code -b "$TMPROOT/sup.jar" -H "X-CSRF-Token: $SUP" -H "$J" -X PATCH -d '{"tier":"vip"}' "$BASE/api/v1/organizations/99999")" 404 "organization update: unknown id 404"
+r=$(a "$BASE/api/v1/organizations?limit=1")
+ok "$(echo "$r" | grep -q '"next_cursor":' && test "$(echo "$r" | grep -o '"domain":' | wc -l)" -eq 1; echo $?)" "organizations: a full page of one has next_cursor"
 is "$(code -b "mado_session=$CC" "$BASE/api/v1/attachments/$PNG_TOK")" 200 "customer of the same org, sharing on: 200"
 
 # ---- attachment downloads ----
@@ -230,6 +235,12 @@ is "$(ac '{"email":"r@example.com","role":"agent","password":"short"}')" 400 "ag
 is "$(ac '{"email":"not-an-address","role":"agent","password":"long-enough"}')" 400 "agent create: bad email 400"
 is "$(ac '{"email":"r@example.com","role":"agent","password":"long-enough","is_admin":true}')" 400 "agent create: unknown field 400"
 is "$(ac '{"email":"r@example.com","role":"agent","password":"long-enough","groups":[999]}')" 400 "agent create: unknown group 400"
+is "$(ac '{"email":"r@example.com","password":"long-enough"}')" 400 "agent create: missing role 400"
+is "$(ac '{"email":"r@example.com","role":"agent","password":"long-enough","language":""}')" 400 "agent create: empty language 400"
+is "$(ac '{"email":"r@example.com","role":"agent","password":"long-enough","name":"a\u0007b"}')" 400 "agent create: control character in name 400"
+r=$(a -H "$J" -d '{"email":"r@example.com","role":"agent","password":"long-enough","time_zone":"Not A Zone"}' "$BASE/api/v1/agents")
+ok "$(echo "$r" | grep -q '"code":"bad_value"' && echo "$r" | grep -q 'time_zone: an IANA zone name'; echo $?)" "agent create: bad time zone 400 names the rule"
+is "$(sql "$W" "SELECT count(*) FROM agents WHERE email='r@example.com'")" 0 "agent create: refused requests stored no agent"
 
 AGID=$(sql "$W" "SELECT id FROM agents WHERE email='agent@example.com'")
 OTHID=$(sql "$W" "SELECT id FROM agents WHERE email='other@example.com'")

@@ -285,6 +285,10 @@ agent PATCH /api/v1/tickets/3 '{"status":"open"}'; is "$ST" 400 "a merged ticket
 agent POST /api/v1/tickets/3/merge '{"into":2}'; is "$ST" 400 "merging a merged ticket again: 400"
 agent POST /api/v1/tickets/2/merge '{"into":3}'; is "$ST" 400 "merging into a merged ticket: 400"
 agent POST /api/v1/tickets/2/merge '{"into":"1"}'; is "$ST" 400 "merge target of the wrong type: 400"
+agent POST /api/v1/tickets/3/replies '{"body":"hello"}'; is "$ST/$(j .error.code)" "400/merged" "a reply on a merged ticket: 400 merged"
+agent POST /api/v1/tickets/3/children '{"subject":"x","message_ids":[1]}'; is "$ST/$(j .error.code)" "400/merged" "splitting a merged ticket: 400 merged"
+agent POST /api/v1/tickets/999/replies '{"body":"hello"}'; is "$ST/$(j .error.message)" "404/no such ticket" "a reply on an unknown ticket: 404"
+is "$(sql "$W" "SELECT count(*) FROM messages WHERE ticket_id=3")|$(sql "$W" "SELECT count(*) FROM tickets WHERE parent_id=3")" "0|0" "…refused replies and splits wrote nothing"
 
 # ---- saved views ----
 agent POST /api/v1/views '{"name":"My urgent","query":{"priority":"urgent","assignee":"me"}}'; is "$ST" 201 "agent saves a private view"

@@ -1,0 +1,19 @@
+/*
+ * Small pieces the api_*.c handlers share: who acts, and the usual answer
+ * to a store call. Nothing here keeps state.
+ */
+#ifndef MADO_HTTP_API_UTIL_H
+#define MADO_HTTP_API_UTIL_H
+
+#include "http/http.h"
+
+/* "agent:<id>", the actor of audit rows and ticket events, into out. */
+void api_actor(const struct http_req *req, char *out, size_t n);
+
+/* The answer to a store call: value (stolen: sent or released) with
+ * status when st is MADO_OK, 404 "not_found" with the message not_found
+ * when it is MADO_ENOTFOUND, else 503 "unavailable" with err's message. */
+void api_send_result(struct http_resp *resp, int status, mado_status st, json_t *value,
+                     const struct mado_err *err, const char *not_found);
+
+#endif
