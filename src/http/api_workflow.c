@@ -420,6 +420,18 @@ static void do_list(struct http_req *req, struct http_resp *resp, const struct r
 	http_json(resp, 200, json_pack("{s:o}", "items", arr));
 }
 
+/* An edited policy or calendar: its open tickets' due times are
+ * recomputed by the scheduler in bounded batches (docs/sla.md); queued
+ * in the edit's transaction, so an edit is never without its job. */
+static mado_status queue_recompute(struct http_req *req, const struct resource *r, int64_t id, struct mado_err *err)
+{
+	if (r == &policies)
+		return store_sla_recompute_request(req->store, id, 0, mado_now(), err);
+	if (r == &calendars)
+		return store_sla_recompute_request(req->store, 0, id, mado_now(), err);
+	return MADO_OK;
+}
+
 /* Create (id 0) or update (the row given) r from the body; one transaction. */
 static void do_write(struct http_req *req, struct http_resp *resp, const struct resource *r, int64_t id)
 {
@@ -448,6 +460,8 @@ static void do_write(struct http_req *req, struct http_resp *resp, const struct 
 		st = id ? r->update(req->store, obj, &err) : r->add(req->store, obj, mado_now(), &id, &err);
 	if (!st && r == &calendars)
 		st = store_calendar_holidays_set(req->store, id, ((struct store_calendar *)obj)->holidays_json, &err);
+	if (!st && status == 200)
+		st = queue_recompute(req, r, id, &err);
 	if (!st)
 		st = r->get(req->store, req->arena, id, obj, &err);
 	if (!st)
@@ -644,6 +658,8 @@ void api_sla_config_import(struct http_req *req, struct http_resp *resp)
 				json_object_set_new(cal_map, key, json_integer(id));
 				json_object_set_new(cal_map, name, json_integer(id));
 			}
+			if (!st && nc.id)
+				st = queue_recompute(req, r, id, &err);
 			if (st)
 				break;
 		}

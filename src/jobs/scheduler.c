@@ -119,6 +119,29 @@ static mado_status sweep_batch(struct store *s, const struct automation_env *env
 	return st;
 }
 
+/* One batch of SLA recomputation in its own transaction; the tickets it
+ * moved are published after the commit. */
+static mado_status recompute_batch(struct store *s, const struct automation_env *env, int64_t now, size_t batch,
+                                   struct sweep_stats *out, bool *more, struct mado_err *err)
+{
+	int64_t *tickets = calloc(batch, sizeof *tickets);
+	size_t done = 0;
+	*more = false;
+	mado_status st = tickets ? store_begin(s, err) : mado_fail(err, MADO_ENOMEM, "out of memory");
+	if (!st && tickets)
+		st = sla_recompute_step(s, batch, now, tickets, &done, more, err);
+	if (!st && tickets)
+		st = store_commit(s, err);
+	if (st && tickets)
+		store_rollback(s);
+	for (size_t i = 0; !st && env->changed && i < done; i++)
+		env->changed(env->changed_ctx, tickets[i]);
+	if (!st)
+		out->recomputed += (int64_t)done;
+	free(tickets);
+	return st;
+}
+
 mado_status scheduler_sweep(struct store *s, const struct automation_env *env, int64_t now, size_t batch,
                             struct sweep_stats *out, struct mado_err *err)
 {
@@ -129,6 +152,9 @@ mado_status scheduler_sweep(struct store *s, const struct automation_env *env, i
 	mado_status st = MADO_OK;
 	for (int i = 0; !st && taken == batch && i < SWEEP_MAX_BATCHES; i++)
 		st = sweep_batch(s, env, now, batch, out, &taken, err);
+	bool more = true;
+	for (int i = 0; !st && more && i < SWEEP_MAX_BATCHES; i++)
+		st = recompute_batch(s, env, now, batch, out, &more, err);
 	return st;
 }
 

@@ -19,10 +19,13 @@
 struct sweep_stats {
 	int64_t timers;   /* due timers taken */
 	int64_t fired;    /* warnings, breaches and actions done */
+	int64_t recomputed;  /* tickets whose due times an edited policy or calendar moved */
 };
 
-/* Fire every timer due at or before now, batch timers per transaction.
- * The caller must not be inside a transaction. */
+/* Fire every timer due at or before now, batch timers per transaction;
+ * then recompute the due times of tickets whose policy or calendar an
+ * admin edited, batch tickets per transaction (sla_recompute_step). The
+ * caller must not be inside a transaction. */
 mado_status scheduler_sweep(struct store *s, const struct automation_env *env, int64_t now, size_t batch,
                             struct sweep_stats *out, struct mado_err *err);
 
