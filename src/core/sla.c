@@ -416,3 +416,37 @@ mado_status sla_recompute_step(struct store *s, size_t batch, int64_t now, int64
 	arena_free(a);
 	return st;
 }
+
+mado_status sla_business_hours(struct store *s, struct arena *a, int64_t ticket, const char *name, int64_t now,
+                               bool *inside, bool *decided, const char **which, struct mado_err *err)
+{
+	int64_t id = 0;
+	*inside = false;
+	*decided = true;
+	*which = name ? name : "";
+	mado_status st = name ? store_calendar_by_name(s, name, &id, err) : store_ticket_sla_calendar(s, ticket, &id, err);
+	if (st || (name && !id))
+		return st;   /* a calendar deleted since the rule was saved: never inside */
+	if (id < 0) {
+		*decided = false;
+		return MADO_OK;
+	}
+	if (id == 0) {
+		*inside = true;
+		*which = "around the clock";
+		return MADO_OK;
+	}
+	struct store_calendar sc;
+	struct calendar *cal = arena_alloc(a, sizeof *cal);
+	if (!cal)
+		return mado_fail(err, MADO_ENOMEM, "out of memory");
+	if ((st = store_calendar_get(s, a, id, &sc, err)))
+		return st;
+	*which = sc.name;
+	st = sla_calendar_load(s, a, id, cal, err);
+	if (st == MADO_EINVAL || st == MADO_ELIMIT)
+		return MADO_OK;   /* a zone gone from the system: never inside, as a bad setting */
+	if (!st)
+		*inside = calendar_open_at(cal, now);
+	return st;
+}

@@ -51,6 +51,16 @@ mado_status sla_fire_timer(struct store *s, struct arena *a, int64_t ticket, con
 mado_status sla_recompute_step(struct store *s, size_t batch, int64_t now, int64_t *tickets, size_t *done, bool *more,
                                struct mado_err *err);
 
+/* The business-hours condition of triggers: is `now` inside the open
+ * hours of the calendar called `name`, or (name NULL) of the ticket's SLA
+ * calendar? *decided is false when name is NULL and no SLA policy holds
+ * the ticket (the caller falls back to its weekly hours). *which is the
+ * calendar's name (owned by a; "around the clock" for a policy without a
+ * calendar, which is always inside). A calendar that does not exist (any
+ * more) or cannot be loaded is never inside. */
+mado_status sla_business_hours(struct store *s, struct arena *a, int64_t ticket, const char *name, int64_t now,
+                               bool *inside, bool *decided, const char **which, struct mado_err *err);
+
 /* Load calendar id into c (0 = around the clock in UTC). */
 mado_status sla_calendar_load(struct store *s, struct arena *a, int64_t id, struct calendar *c, struct mado_err *err);
 

@@ -16,6 +16,8 @@
 #include <time.h>
 
 #include "core/hours.h"
+#include "util/clock.h"
+#include "store/store_sla.h"
 #include "core/routing.h"
 #include "core/rules.h"
 #include "core/triage.h"
@@ -80,8 +82,24 @@ static bool name_ok(const char *s)
 	return s && *s && strlen(s) <= RULE_NAME_MAX && !strpbrk(s, "\r\n") && people_name_ok(s);
 }
 
+struct calendar_check {
+	struct store *s;
+	struct mado_err *err;
+};
+
+static mado_status calendar_exists(void *ctx, const char *name)
+{
+	struct calendar_check *c = ctx;
+	int64_t id;
+	mado_status st = store_calendar_by_name(c->s, name, &id, c->err);
+	if (!st && !id)
+		st = mado_fail(c->err, MADO_EINVAL, "business_hours: no calendar named \"%.100s\"", name);
+	return st;
+}
+
 /* Validate a rule object of kind: NULL with err filled, or its compact
- * text (malloc). Routing rules must name an existing group. */
+ * text (malloc). Routing rules must name an existing group, business-hours
+ * conditions an existing calendar. */
 static char *rule_text(struct http_req *req, int kind, json_t *rule, struct mado_err *err)
 {
 	char *text = json_is_object(rule) ? json_dumps(rule, JSON_COMPACT) : NULL;
@@ -95,8 +113,12 @@ static char *rule_text(struct http_req *req, int kind, json_t *rule, struct mado
 		return NULL;
 	}
 	int64_t g = 0;
+	struct calendar_check cc = { req->store, err };
 	if (r->group && (store_group_by_name(req->store, r->group, &g, err) != MADO_OK || !g)) {
 		mado_fail(err, MADO_EINVAL, "routing rule: no group named \"%.100s\"", r->group);
+		free(text);
+		text = NULL;
+	} else if (rule_each_calendar(r, calendar_exists, &cc)) {
 		free(text);
 		text = NULL;
 	}
@@ -336,7 +358,7 @@ void api_rules_test(struct http_req *req, struct http_resp *resp)
 	}
 	struct triage_opts o;
 	triage_opts_from_config(&o, &req->srv->ws->cfg);
-	mado_status st = triage_dry_run(req->store, json_integer_value(tk), k, cand, ev, &o, time(NULL), &out, &err);
+	mado_status st = triage_dry_run(req->store, json_integer_value(tk), k, cand, ev, &o, mado_now(), &out, &err);
 	if (st == MADO_ENOTFOUND)
 		http_error(resp, 404, "not_found", "no such ticket");
 	else if (st)

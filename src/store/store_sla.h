@@ -31,6 +31,11 @@ mado_status store_calendar_get(struct store *s, struct arena *a, int64_t id, str
 typedef mado_status (*store_calendar_cb)(void *ctx, const struct store_calendar *c);
 mado_status store_calendar_list(struct store *s, struct arena *a, store_calendar_cb cb, void *ctx,
                                 struct mado_err *err);
+/* The id of the calendar called name; 0 when there is none. */
+mado_status store_calendar_by_name(struct store *s, const char *name, int64_t *id, struct mado_err *err);
+/* The calendar of the ticket's SLA policy: its id, 0 when the policy has
+ * none (around the clock), -1 when no policy holds the ticket. */
+mado_status store_ticket_sla_calendar(struct store *s, int64_t ticket, int64_t *calendar_id, struct mado_err *err);
 /* Replace a calendar's custom holidays by holidays_json's entries. */
 mado_status store_calendar_holidays_set(struct store *s, int64_t id, const char *holidays_json,
                                         struct mado_err *err);

@@ -34,10 +34,10 @@ static mado_status exec2(struct store *s, const char *sql, int64_t a, int64_t b,
 	return rc == SQLITE_DONE ? MADO_OK : store_db_fail(s, err, "write");
 }
 
-/* The first column of sql's first row (?1 = id when not 0), 0 if none. */
-static mado_status first_int64(struct store *s, const char *sql, int64_t id, int64_t *out, struct mado_err *err)
+mado_status store_first_int64(struct store *s, const char *sql, int64_t id, int64_t dflt, int64_t *out,
+                              struct mado_err *err)
 {
-	*out = 0;
+	*out = dflt;
 	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return MADO_EDB;
@@ -96,10 +96,10 @@ mado_status store_sla_recompute_advance(struct store *s, int64_t policy_id, int6
 
 mado_status store_sla_recompute_pending(struct store *s, int64_t *jobs, struct mado_err *err)
 {
-	return first_int64(s, sql_pending, 0, jobs, err);
+	return store_first_int64(s, sql_pending, 0, 0, jobs, err);
 }
 
 mado_status store_sla_last_customer_message(struct store *s, int64_t ticket, int64_t *at, struct mado_err *err)
 {
-	return first_int64(s, sql_last_inbound, ticket, at, err);
+	return store_first_int64(s, sql_last_inbound, ticket, 0, at, err);
 }
