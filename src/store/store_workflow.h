@@ -125,4 +125,19 @@ mado_status store_notification_add(struct store *s, int64_t agent_id, int64_t ti
 /* the SLA and automations half (src/store/sqlite/sla.c) */
 #include "store/store_sla.h"
 
+/* ---- the trigger dry run (src/store/sqlite/dry_run.c) ---- */
+
+/* The highest row ids before a simulated run, inside its transaction. */
+struct store_dry_marks {
+	int64_t event, message, webhook;
+};
+mado_status store_dry_marks_take(struct store *s, struct store_dry_marks *m, struct mado_err *err);
+/* Rows the run added on ticket: mails (to_json, subject, body) and
+ * webhooks (url, body_json); strings owned by a. */
+typedef mado_status (*store_dry_row_cb)(void *ctx, const char *const col[3]);
+mado_status store_dry_mails(struct store *s, struct arena *a, int64_t ticket, const struct store_dry_marks *m,
+                            store_dry_row_cb cb, void *ctx, struct mado_err *err);
+mado_status store_dry_webhooks(struct store *s, struct arena *a, int64_t ticket, const struct store_dry_marks *m,
+                               store_dry_row_cb cb, void *ctx, struct mado_err *err);
+
 #endif
