@@ -88,6 +88,8 @@ static const struct setting settings[] = {
 	  "due timers, or tickets recomputed after an SLA policy or calendar edit, per transaction of a sweep" },
 	{ "triggers.business_hours", C_STR, F(business_hours), "mon-fri 09:00-18:00 +09:00", 0, 0,
 	  "weekly hours of the trigger condition business_hours for tickets no SLA policy holds (days HH:MM-HH:MM offset; ';' between)" },
+	{ "webhooks.timeout_seconds", C_UINT, F(webhooks_timeout_seconds), "10", 1, 120,
+	  "longest one webhook POST may take (connect included); a slower receiver counts as a failed attempt" },
 	{ "outbox.transport", C_STR, F(mail_transport), "smtp", 0, 0,
 	  "how mail leaves: smtp (the relay below, via libcurl) or sendmail (outbox.sendmail_path)" },
 	{ "outbox.relay_host", C_STR, F(relay_host), "127.0.0.1", 0, 0, "SMTP relay host (smtp transport)" },
