@@ -32,6 +32,7 @@ ok "$(printf %s "$r" | grep -q 'no calendar named'; echo $?)" "…saying so"
 r=$(rule "bad2" '{"if":{"field":"subject","value":"x","calendar":"東京"},"then":[{"add_tags":["x"]}]}')
 is "$(printf %s "$r" | jq -r .error.code)" bad_rule "calendar only goes with business_hours"
 is "$(sql "$W" "SELECT count(*) FROM triage_rules")" 2 "nothing stored by refused rules"
+a "$BASE/api/v1/workflow/export" > "$TMPROOT/workflow.json"
 stop_server
 
 # arrival (JST) | tags the triggers set | what
@@ -55,4 +56,20 @@ TABLE
 T=$(sql "$W" "SELECT ticket_id FROM messages WHERE message_id='h5@example.co.jp'")
 is "$(sql "$W" "SELECT new_value FROM events WHERE ticket_id=$T AND kind='trigger' ORDER BY id LIMIT 1")" \
 	"after hours on created: outside business hours (東京)" "the trigger's event names the calendar"
+
+# ---- the one export moves rules and the calendars they name together ----
+W2=$(new_ws thours2)
+MADO_PASSWORD=admin-pass-1 mado -w "$W2" user add admin@example.com --role admin >/dev/null
+start_server "$W2"
+ADM=$(login admin@example.com admin-pass-1 "$TMPROOT/adm.jar")
+jq 'del(.calendars, .sla_policies)' "$TMPROOT/workflow.json" > "$TMPROOT/no-cal.json"
+r=$(a -d @"$TMPROOT/no-cal.json" "$BASE/api/v1/workflow/import")
+ok "$(printf %s "$r" | jq -r .error.message | grep -q 'no calendar named'; echo $?)" \
+	"rules naming calendars this instance lacks are refused"
+is "$(sql "$W2" "SELECT count(*) FROM triage_rules") $(sql "$W2" "SELECT count(*) FROM sla_policies")" "0 0" "…and nothing is imported"
+r=$(a -d @"$TMPROOT/workflow.json" "$BASE/api/v1/workflow/import")
+is "$(printf %s "$r" | jq -c '.imported | [.calendars, .sla_policies, .rules]')" "[2,1,2]" \
+	"with the calendars in the same document: all of it, in one transaction"
+is "$(sql "$W2" "SELECT c.name FROM sla_policies p JOIN calendars c ON c.id = p.calendar_id")" "東京" \
+	"the policy points at this instance's calendar of the same name"
 done_testing
