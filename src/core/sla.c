@@ -11,11 +11,14 @@
  *                  met (no due);
  *   customer reply next response due = calendar_add(now, target) once the
  *                  first response was given;
+ *   recompute      (its policy or calendar was edited) as a policy change,
+ *                  and a next response still awaited from the customer's
+ *                  last message;
  *   pause/resume   see sla.h.
  *
  * After every change the ticket's timers are rewritten: a warning
- * (due - warn) and a breach (due) timer per running target, none while
- * paused. The scheduler fires them (src/jobs/scheduler.c).
+ * (warn business seconds before due) and a breach (due) timer per running
+ * target, none while paused. The scheduler fires them (src/jobs/scheduler.c).
  */
 #include "core/sla.h"
 

@@ -3,9 +3,13 @@
  * (an index range scan of timers.due_at, so its cost grows with the due
  * tickets, not with all tickets), deletes each and runs its action in
  * batches of one transaction each: SLA warnings and breaches with their
- * escalations, reminders and auto-closes. Runs inside `mado serve` (a
- * thread, every scheduler.interval_seconds) and as `mado automations run`
- * (cron). Both take the clock from mado_now(), so tests can move time.
+ * escalations, reminders and auto-closes; then the due-time
+ * recomputations an admin's edit of a policy or calendar queued. Runs
+ * inside `mado serve` (a thread, every scheduler.interval_seconds) and as
+ * `mado automations run` (cron). Both take the clock from mado_now(), so
+ * tests can move time. Inside `mado serve` the scheduler also delivers
+ * webhook_queue, on a second thread so that no receiver can hold up a
+ * sweep (jobs/webhooks.h).
  */
 #ifndef MADO_JOBS_SCHEDULER_H
 #define MADO_JOBS_SCHEDULER_H
