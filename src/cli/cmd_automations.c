@@ -46,6 +46,8 @@ int cmd_automations(struct cli *c, int argc, char **argv)
 		rc = EX_TEMPFAIL_;
 	} else {
 		printf("due timers: %lld, fired: %lld\n", (long long)ss.timers, (long long)ss.fired);
+		if (ss.recomputed)
+			printf("due times recomputed after an SLA edit: %lld tickets\n", (long long)ss.recomputed);
 	}
 	store_close(s);
 	workspace_close(&ws);

@@ -51,7 +51,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 			       "Serves the JSON API under /api/v1/ (default 127.0.0.1:8080), /healthz and\n"
 			       "/metrics, and moves mail piped with `mado ingest` into tickets within a\n"
 			       "second. Fires due SLA timers and automations every\n"
-			       "scheduler.interval_seconds (docs/sla.md). --secure-cookies when clients\n"
+			       "scheduler.interval_seconds (docs/sla.md) and delivers the webhooks\n"
+			       "triggers queue (docs/workflow.md). --secure-cookies when clients\n"
 			       "reach it over TLS (a reverse proxy).\n"
 			       "Stops cleanly on SIGTERM or SIGINT.\n");
 			return 0;

@@ -14,13 +14,16 @@
 #include "jobs/webhooks.h"
 #include "store/store.h"
 #include "store/workspace.h"
+#include "util/clock.h"
 #include "util/curl_load.h"
 
 static int usage(int rc)
 {
 	printf("usage: mado webhooks send\n"
 	       "  POST each queued webhook (JSON, X-Mado-Signature: sha256=HMAC of the body\n"
-	       "  under the workspace key); failures retry after 1, 2, 4, 8 minutes, 5 attempts\n");
+	       "  under the workspace key); failures retry after 1, 2, 4, 8 minutes, 5 attempts.\n"
+	       "  `mado serve` delivers them itself; this is for cron where no server runs\n"
+	       "  (safe beside one: each webhook is claimed before it is sent).\n");
 	return rc;
 }
 
@@ -49,19 +52,17 @@ int cmd_webhooks(struct cli *c, int argc, char **argv)
 		return EX_CONFIG_;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	struct webhook_opts o = { .key = ws.key };
+	struct webhook_opts o = { .key = ws.key, .timeout_ms = (long)ws.cfg.webhooks_timeout_seconds * 1000 };
 	struct webhook_stats stats;
 	int rc = EX_OK_;
-	size_t total = 0;
 	do {
-		if (webhooks_send_due(s, &o, time(NULL), &stats, &err)) {
+		if (webhooks_send_due(s, &o, mado_now(), &stats, &err)) {
 			fprintf(stderr, "mado webhooks: %s\n", err.msg);
 			rc = EX_TEMPFAIL_;
 			break;
 		}
 		printf("webhooks: %zu sent, %zu to retry, %zu failed\n", stats.sent, stats.retry, stats.failed);
-		total = stats.sent + stats.retry + stats.failed;
-	} while (total == 100); /* a full batch: there may be more */
+	} while (stats.taken == 100); /* a full batch: there may be more */
 	curl_global_cleanup();
 	store_close(s);
 	workspace_close(&ws);

@@ -214,8 +214,10 @@ static void interval_utc(const struct calendar *c, int64_t day, const struct cal
 	*b = tz_local_to_utc(c->tz, day * 86400 + d->iv[k].end);
 }
 
-mado_status calendar_add(const struct calendar *c, int64_t from, int64_t seconds, int64_t *out,
-                         struct mado_err *err)
+/* Walk from `from` forwards (dir 1) or backwards (dir -1) through the
+ * open intervals until `seconds` of business time are used up. */
+static mado_status walk(const struct calendar *c, int64_t from, int64_t seconds, int dir, int64_t *out,
+                        struct mado_err *err)
 {
 	if (seconds <= 0) {
 		*out = from;
@@ -224,26 +226,55 @@ mado_status calendar_add(const struct calendar *c, int64_t from, int64_t seconds
 	if (seconds > CAL_MAX_SPAN)
 		return mado_fail(err, MADO_ELIMIT, "business time longer than ten years");
 	int64_t left = seconds, day = local_day_of(c, from), last_open = day;
-	for (; day - last_open <= CAL_MAX_DAYS; day++) {
+	for (; (day - last_open) * dir <= CAL_MAX_DAYS; day += dir) {
 		const struct cal_day *d = &c->week[weekday_of_days(day)];
 		if (!d->n || calendar_is_holiday(c, day))
 			continue;
 		last_open = day;
-		for (int k = 0; k < d->n; k++) {
+		for (int i = 0; i < d->n; i++) {
 			int64_t a, b;
-			interval_utc(c, day, d, k, &a, &b);
-			if (b <= from)
-				continue;
-			if (a < from)
+			interval_utc(c, day, d, dir > 0 ? i : d->n - 1 - i, &a, &b);
+			if (dir > 0 ? b <= from : a >= from)
+				continue;   /* on the other side of from */
+			if (dir > 0 && a < from)
 				a = from;
+			if (dir < 0 && b > from)
+				b = from;
 			if (left <= b - a) {
-				*out = a + left;
+				*out = dir > 0 ? a + left : b - left;
 				return MADO_OK;
 			}
 			left -= b - a;
 		}
 	}
 	return mado_fail(err, MADO_EINVAL, "the calendar has no business hours within %d days", CAL_MAX_DAYS);
+}
+
+mado_status calendar_add(const struct calendar *c, int64_t from, int64_t seconds, int64_t *out,
+                         struct mado_err *err)
+{
+	return walk(c, from, seconds, 1, out, err);
+}
+
+mado_status calendar_sub(const struct calendar *c, int64_t from, int64_t seconds, int64_t *out,
+                         struct mado_err *err)
+{
+	return walk(c, from, seconds, -1, out, err);
+}
+
+bool calendar_open_at(const struct calendar *c, int64_t t)
+{
+	int64_t day = local_day_of(c, t);
+	const struct cal_day *d = &c->week[weekday_of_days(day)];
+	if (!d->n || calendar_is_holiday(c, day))
+		return false;
+	for (int k = 0; k < d->n; k++) {
+		int64_t a, b;
+		interval_utc(c, day, d, k, &a, &b);
+		if (a <= t && t < b)
+			return true;
+	}
+	return false;
 }
 
 int64_t calendar_between(const struct calendar *c, int64_t a, int64_t b)

@@ -57,6 +57,15 @@ bool calendar_is_holiday(const struct calendar *c, int64_t day);
  * CAL_MAX_DAYS. */
 mado_status calendar_add(const struct calendar *c, int64_t from, int64_t seconds, int64_t *out,
                          struct mado_err *err);
+/* The latest instant that lies `seconds` business seconds before `from`
+ * (the opening of a day rather than the closing of the day before: a
+ * warning one business hour before a 10:00 due time comes at 09:00, not
+ * 17:00 the evening before); from itself when seconds is 0. MADO_EINVAL
+ * when the calendar has no open hours within CAL_MAX_DAYS. */
+mado_status calendar_sub(const struct calendar *c, int64_t from, int64_t seconds, int64_t *out,
+                         struct mado_err *err);
+/* Is the instant t inside the calendar's open hours (not on a holiday)? */
+bool calendar_open_at(const struct calendar *c, int64_t t);
 /* Business seconds in [a, b) (0 when b <= a; spans over CAL_MAX_SPAN are cut). */
 int64_t calendar_between(const struct calendar *c, int64_t a, int64_t b);
 

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sla.h"
 #include "store/store_workflow.h"
 #include "util/textfold.h"
 
@@ -146,6 +147,7 @@ struct rule_cond {
 	int days;           /* customer.recent_tickets window */
 	char *custom_key;   /* F_CUSTOM: the custom field's key */
 	bool flag;          /* business_hours */
+	char *calendar;     /* business_hours: of this calendar (NULL: the ticket's SLA calendar) */
 };
 
 static bool op_allowed(enum field_kind k, enum op op)
@@ -186,6 +188,7 @@ static void cond_free(struct rule_cond *c)
 	free(c->folded);
 	free(c->re);
 	free(c->custom_key);
+	free(c->calendar);
 	free(c);
 }
 
@@ -250,7 +253,8 @@ static mado_status parse_leaf(struct parse *p, json_t *j, struct rule_cond *c)
 	const char *key;
 	json_t *val;
 	json_object_foreach(j, key, val) {
-		if (strcmp(key, "field") && strcmp(key, "op") && strcmp(key, "value") && strcmp(key, "days"))
+		if (strcmp(key, "field") && strcmp(key, "op") && strcmp(key, "value") && strcmp(key, "days") &&
+		    strcmp(key, "calendar"))
 			return mado_fail(p->err, MADO_EINVAL, "unknown key \"%.40s\" in a condition", key);
 	}
 	const char *f = json_string_value(json_object_get(j, "field"));
@@ -284,10 +288,16 @@ static mado_status parse_leaf(struct parse *p, json_t *j, struct rule_cond *c)
 	             json_integer_value(days) > 365))
 		return mado_fail(p->err, MADO_EINVAL, "\"days\" is 1..365, for customer.recent_tickets only");
 	c->days = days ? (int)json_integer_value(days) : 30;
+	json_t *cal = json_object_get(j, "calendar");
+	if (cal && (fd->kind != FK_BHOURS || !json_is_string(cal) || !text_ok(json_string_value(cal), 200) ||
+	            strchr(json_string_value(cal), '\n')))
+		return mado_fail(p->err, MADO_EINVAL, "\"calendar\" is a calendar's name, for business_hours only");
 	if (fd->kind == FK_BHOURS) {
 		if (!json_is_boolean(v))
 			return mado_fail(p->err, MADO_EINVAL, "business_hours takes true or false");
 		c->flag = json_is_true(v);
+		if (cal && !(c->calendar = strdup(json_string_value(cal))))
+			return mado_fail(p->err, MADO_ENOMEM, "out of memory");
 		return MADO_OK;
 	}
 	if (fd->kind == FK_COUNT || ((c->op == OP_GTE || c->op == OP_LTE) && json_is_integer(v))) {
@@ -913,6 +923,42 @@ static mado_status eval_count(struct eval *ev, const struct rule_cond *c, bool *
 	return MADO_OK;
 }
 
+/* business_hours: the SLA calendars (the one named, else the ticket's
+ * policy's); a ticket no policy holds, or no store to ask, falls back to
+ * the weekly hours of the setting triggers.business_hours. */
+static mado_status eval_business_hours(struct eval *ev, const struct rule_cond *c, bool *m)
+{
+	bool in = false, decided = false;
+	const char *which = "";
+	struct arena *a = NULL;
+	mado_status st = MADO_OK;
+	if (ev->env->store && (ev->t->id || c->calendar)) {
+		if (!(a = arena_new()))
+			return mado_fail(ev->err, MADO_ENOMEM, "out of memory");
+		st = sla_business_hours(ev->env->store, a, ev->t->id, c->calendar, ev->env->now, &in, &decided, &which,
+		                        ev->err);
+	}
+	if (!st && !decided) {
+		const char *spec = ev->env->business_hours ? ev->env->business_hours : "";
+		/* a bad business-hours setting must not stop intake: never inside */
+		st = hours_check_within(&ev->env->hours, spec, ev->env->now, &in, ev->err);
+		if (st == MADO_EINVAL) {
+			in = false;
+			st = MADO_OK;
+		}
+	}
+	*m = !st && in == c->flag;
+	if (*m && *which) {
+		say(ev->en, "%s business hours (%s)", in ? "in" : "outside", which);
+		say(ev->ja, "営業時間%s（%s）", in ? "内" : "外", !strcmp(which, "around the clock") ? "24時間" : which);
+	} else if (*m) {
+		say(ev->en, "%s business hours", in ? "in" : "outside");
+		say(ev->ja, "営業時間%s", in ? "内" : "外");
+	}
+	arena_free(a);
+	return st;
+}
+
 static mado_status eval_leaf(struct eval *ev, const struct rule_cond *c, bool *m)
 {
 	const struct field *f = &fields[c->field];
@@ -931,22 +977,8 @@ static mado_status eval_leaf(struct eval *ev, const struct rule_cond *c, bool *m
 			}
 		}
 		return MADO_OK;
-	case FK_BHOURS: {
-		bool in = false;
-		const char *spec = ev->env->business_hours ? ev->env->business_hours : "";
-		/* a bad business-hours setting must not stop intake: never inside */
-		st = hours_check_within(&ev->env->hours, spec, ev->env->now, &in, ev->err);
-		if (st == MADO_EINVAL)
-			in = false;
-		else if (st)
-			return st;
-		*m = in == c->flag;
-		if (*m) {
-			say(ev->en, "%s business hours", in ? "in" : "outside");
-			say(ev->ja, "営業時間%s", in ? "内" : "外");
-		}
-		return MADO_OK;
-	}
+	case FK_BHOURS:
+		return eval_business_hours(ev, c, m);
 	case FK_PRIORITY:
 		if (c->op == OP_GTE || c->op == OP_LTE) {
 			int r = store_priority_rank(field_value(ev->t, c->field));
@@ -1076,4 +1108,18 @@ mado_status rules_next_match(const struct rule_set *rs, size_t from, const struc
 			return st;
 	}
 	return MADO_OK;
+}
+
+static mado_status cond_calendars(const struct rule_cond *c, mado_status (*cb)(void *ctx, const char *name),
+                                  void *ctx)
+{
+	mado_status st = c && c->calendar ? cb(ctx, c->calendar) : MADO_OK;
+	for (size_t i = 0; c && !st && i < c->nkids; i++)
+		st = cond_calendars(c->kids[i], cb, ctx);
+	return st;
+}
+
+mado_status rule_each_calendar(const struct rule *r, mado_status (*cb)(void *ctx, const char *name), void *ctx)
+{
+	return cond_calendars(r->cond, cb, ctx);
 }

@@ -90,6 +90,10 @@ struct rule {
 	size_t nactions;
 };
 
+/* cb for each calendar a business_hours condition of r names (the API
+ * checks they exist). */
+mado_status rule_each_calendar(const struct rule *r, mado_status (*cb)(void *ctx, const char *name), void *ctx);
+
 /* Parse one rule of kind. MADO_EINVAL / MADO_ELIMIT with the reason in err. */
 mado_status rule_parse(const char *json, size_t len, enum rule_kind kind, struct rule **out, struct mado_err *err);
 void rule_free(struct rule *r);

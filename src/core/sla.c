@@ -11,11 +11,14 @@
  *                  met (no due);
  *   customer reply next response due = calendar_add(now, target) once the
  *                  first response was given;
+ *   recompute      (its policy or calendar was edited) as a policy change,
+ *                  and a next response still awaited from the customer's
+ *                  last message;
  *   pause/resume   see sla.h.
  *
  * After every change the ticket's timers are rewritten: a warning
- * (due - warn) and a breach (due) timer per running target, none while
- * paused. The scheduler fires them (src/jobs/scheduler.c).
+ * (warn business seconds before due) and a breach (due) timer per running
+ * target, none while paused. The scheduler fires them (src/jobs/scheduler.c).
  */
 #include "core/sla.h"
 
@@ -145,8 +148,11 @@ static mado_status pause_or_resume(struct store_sla_ticket *t, const struct cale
 	return MADO_OK;
 }
 
+/* The warning comes `warn` seconds of business time before the due time
+ * (calendar_sub: the latest such instant, so one business hour before a
+ * 10:00 due time is 09:00 that morning, not 09:00 minus the night). */
 static mado_status write_timers(struct store *s, const struct store_sla_ticket *t, const struct store_sla_policy *p,
-                                int64_t *next_min, struct mado_err *err)
+                                const struct calendar *cal, int64_t *next_min, struct mado_err *err)
 {
 	mado_status st = store_timers_clear(s, t->id, "sla_", err);
 	*next_min = 0;
@@ -159,12 +165,31 @@ static mado_status write_timers(struct store *s, const struct store_sla_ticket *
 			*next_min = due;
 		snprintf(kind, sizeof kind, "sla_breach:%s", sla_target_names[k]);
 		st = store_timer_set(s, t->id, kind, due, err);
-		if (!st && p->warn > 0) {
+		int64_t warn_at;
+		if (!st && p->warn > 0 && !(st = calendar_sub(cal, due, p->warn, &warn_at, err))) {
 			snprintf(kind, sizeof kind, "sla_warning:%s", sla_target_names[k]);
-			st = store_timer_set(s, t->id, kind, due - p->warn, err);
+			st = store_timer_set(s, t->id, kind, warn_at, err);
 		}
 	}
 	return st;
+}
+
+/* A next response still awaited, from the customer's last message again
+ * (if the ticket was paused when it came, from the pause, as
+ * sla_ticket_event() did then). Pauses since are not deducted again. */
+static mado_status recompute_next_response(struct store *s, struct store_sla_ticket *t,
+                                           const struct store_sla_policy *p, const struct calendar *cal,
+                                           struct mado_err *err)
+{
+	int64_t from = 0;
+	if (!t->next_response_due || !p->next_response)
+		return MADO_OK;   /* none awaited (rebase() dropped it if the target went) */
+	mado_status st = store_sla_last_customer_message(s, t->id, &from, err);
+	if (st || !from)
+		return st;
+	if (t->paused_at && t->paused_at < from)
+		from = t->paused_at;
+	return calendar_add(cal, from, p->next_response, &t->next_response_due, err);
 }
 
 /* The SLA part of sla_ticket_event() for the ticket state t (read). */
@@ -184,9 +209,12 @@ static mado_status update_sla(struct store *s, struct arena *a, struct store_sla
 		memset(&p, 0, sizeof p);
 		t->first_response_due = t->next_response_due = t->resolution_due = 0;
 		t->policy_id = 0;
-	} else if ((ev == SLA_EV_CREATED || p.id != t->policy_id) && (st = rebase(t, &p, cal, err))) {
+	} else if ((ev == SLA_EV_CREATED || ev == SLA_EV_RECOMPUTE || p.id != t->policy_id) &&
+	           (st = rebase(t, &p, cal, err))) {
 		return st;
 	}
+	if (ev == SLA_EV_RECOMPUTE && matched && (st = recompute_next_response(s, t, &p, cal, err)))
+		return st;
 	if (ev == SLA_EV_AGENT_REPLY) {
 		if (!t->first_responded_at)
 			t->first_responded_at = now;
@@ -196,7 +224,7 @@ static mado_status update_sla(struct store *s, struct arena *a, struct store_sla
 	                              err))) {
 		return st;
 	}
-	if ((st = pause_or_resume(t, cal, now, err)) || (st = write_timers(s, t, &p, &next_min, err)))
+	if ((st = pause_or_resume(t, cal, now, err)) || (st = write_timers(s, t, &p, cal, &next_min, err)))
 		return st;
 	return store_sla_ticket_save(s, t, next_min, err);
 }
@@ -341,4 +369,87 @@ mado_status sla_view(struct store *s, struct arena *a, int64_t ticket, int64_t n
 	}
 	*out = j;
 	return MADO_OK;
+}
+
+struct recompute_ctx {
+	struct store *s;
+	struct arena *a;
+	int64_t now, last, *tickets;
+	size_t n, scanned;
+	struct mado_err *err;
+};
+
+static mado_status recompute_one(void *v, int64_t ticket)
+{
+	struct recompute_ctx *c = v;
+	struct store_sla_ticket t;
+	c->last = ticket;
+	c->scanned++;
+	mado_status st = store_sla_ticket_get(c->s, c->a, ticket, &t, c->err);
+	if (st || !strcmp(t.status, "closed"))
+		return st;   /* a closed ticket's SLA is over: its due times are history */
+	if ((st = sla_ticket_event(c->s, ticket, SLA_EV_RECOMPUTE, c->now, c->err)))
+		return st;
+	c->tickets[c->n++] = ticket;
+	return MADO_OK;
+}
+
+mado_status sla_recompute_step(struct store *s, size_t batch, int64_t now, int64_t *tickets, size_t *done, bool *more,
+                               struct mado_err *err)
+{
+	int64_t policy, after, jobs = 0;
+	*done = 0;
+	*more = false;
+	mado_status st = store_sla_recompute_next(s, &policy, &after, err);
+	if (st || !policy)
+		return st;
+	struct arena *a = arena_new();
+	if (!a)
+		return mado_fail(err, MADO_ENOMEM, "out of memory");
+	struct recompute_ctx c = { s, a, now, after, tickets, 0, 0, err };
+	st = store_sla_recompute_tickets(s, policy, after, (int64_t)batch, recompute_one, &c, err);
+	/* fewer than a batch scanned (closed ones count too): the job is done */
+	bool end = c.scanned < batch;
+	if (!st)
+		st = store_sla_recompute_advance(s, policy, c.last, end, err);
+	if (!st)
+		st = store_sla_recompute_pending(s, &jobs, err);
+	*done = c.n;
+	*more = jobs > 0;
+	arena_free(a);
+	return st;
+}
+
+mado_status sla_business_hours(struct store *s, struct arena *a, int64_t ticket, const char *name, int64_t now,
+                               bool *inside, bool *decided, const char **which, struct mado_err *err)
+{
+	int64_t id = 0;
+	*inside = false;
+	*decided = true;
+	*which = name ? name : "";
+	mado_status st = name ? store_calendar_by_name(s, name, &id, err) : store_ticket_sla_calendar(s, ticket, &id, err);
+	if (st || (name && !id))
+		return st;   /* a calendar deleted since the rule was saved: never inside */
+	if (id < 0) {
+		*decided = false;
+		return MADO_OK;
+	}
+	if (id == 0) {
+		*inside = true;
+		*which = "around the clock";
+		return MADO_OK;
+	}
+	struct store_calendar sc;
+	struct calendar *cal = arena_alloc(a, sizeof *cal);
+	if (!cal)
+		return mado_fail(err, MADO_ENOMEM, "out of memory");
+	if ((st = store_calendar_get(s, a, id, &sc, err)))
+		return st;
+	*which = sc.name;
+	st = sla_calendar_load(s, a, id, cal, err);
+	if (st == MADO_EINVAL || st == MADO_ELIMIT)
+		return MADO_OK;   /* a zone gone from the system: never inside, as a bad setting */
+	if (!st)
+		*inside = calendar_open_at(cal, now);
+	return st;
 }

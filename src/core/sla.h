@@ -25,6 +25,7 @@ enum sla_event {
 	SLA_EV_CHANGED,         /* status, priority, type or group changed */
 	SLA_EV_AGENT_REPLY,     /* an agent's reply was queued: first response done, next response met */
 	SLA_EV_CUSTOMER_REPLY,  /* the customer wrote again: the next-response clock starts */
+	SLA_EV_RECOMPUTE,       /* its policy or calendar was edited: due times from the start again */
 };
 
 enum sla_target { SLA_FIRST_RESPONSE, SLA_NEXT_RESPONSE, SLA_RESOLUTION, SLA_NTARGETS };
@@ -40,6 +41,25 @@ mado_status sla_ticket_event(struct store *s, int64_t ticket, enum sla_event ev,
  * warnings, breaches and escalation actions. */
 mado_status sla_fire_timer(struct store *s, struct arena *a, int64_t ticket, const char *kind, int64_t now, int *fired,
                            struct mado_err *err);
+
+/* One batch of the recomputation an admin's edit of a policy or calendar
+ * queued (store_sla_recompute_request): up to `batch` tickets of the
+ * oldest job get SLA_EV_RECOMPUTE (closed ones are skipped), inside the
+ * caller's transaction. changed (may be NULL) hears of each ticket, to be
+ * published after the commit; *done counts them; *more is true while jobs
+ * remain. */
+mado_status sla_recompute_step(struct store *s, size_t batch, int64_t now, int64_t *tickets, size_t *done, bool *more,
+                               struct mado_err *err);
+
+/* The business-hours condition of triggers: is `now` inside the open
+ * hours of the calendar called `name`, or (name NULL) of the ticket's SLA
+ * calendar? *decided is false when name is NULL and no SLA policy holds
+ * the ticket (the caller falls back to its weekly hours). *which is the
+ * calendar's name (owned by a; "around the clock" for a policy without a
+ * calendar, which is always inside). A calendar that does not exist (any
+ * more) or cannot be loaded is never inside. */
+mado_status sla_business_hours(struct store *s, struct arena *a, int64_t ticket, const char *name, int64_t now,
+                               bool *inside, bool *decided, const char **which, struct mado_err *err);
 
 /* Load calendar id into c (0 = around the clock in UTC). */
 mado_status sla_calendar_load(struct store *s, struct arena *a, int64_t id, struct calendar *c, struct mado_err *err);

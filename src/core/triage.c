@@ -210,6 +210,102 @@ static mado_status dry_stored(void *vctx, const struct store_rule *sr)
 	return st;
 }
 
+/* ---- the triggers' actions, simulated: run for real, then rolled back ---- */
+
+struct sim {
+	int64_t after;   /* events up to this id were there before */
+	json_t *j;
+};
+
+static json_t *str_or_null(const char *v)
+{
+	return v ? json_string(v) : json_null();
+}
+
+static void sim_add(json_t *j, const char *list, json_t *item)
+{
+	json_array_append_new(json_object_get(j, list), item);
+}
+
+/* Sort each event the run wrote into what it means. Mails and webhooks
+ * are read from their own rows (sim_mail, sim_webhook). */
+static mado_status sim_event(void *ctx, const struct store_event *e)
+{
+	struct sim *m = ctx;
+	if (e->id <= m->after)
+		return MADO_OK;
+	const char *f = e->field ? e->field : "";
+	if (!strcmp(e->kind, "trigger") && !strcmp(f, "fired"))
+		sim_add(m->j, "fired", json_pack("{s:s, s:o}", "by", e->actor, "what", str_or_null(e->new_value)));
+	else if (!strcmp(e->kind, "trigger"))
+		json_object_set_new(m->j, "capped", json_true());
+	else if (!strcmp(e->kind, "note"))
+		sim_add(m->j, "notes", json_pack("{s:s, s:o}", "by", e->actor, "text", str_or_null(e->new_value)));
+	else if (!strcmp(e->kind, "notify"))
+		sim_add(m->j, "notifications", json_pack("{s:s, s:o}", "by", e->actor, "agent", str_or_null(e->new_value)));
+	else if (!strcmp(e->kind, "mail") && !strcmp(f, "skipped"))
+		sim_add(m->j, "skipped", json_pack("{s:s, s:s, s:o}", "by", e->actor, "action", "mail", "why",
+		                                   str_or_null(e->new_value)));
+	else if (strcmp(e->kind, "mail") && strcmp(e->kind, "webhook"))
+		sim_add(m->j, "changes", json_pack("{s:s, s:s, s:s, s:o, s:o}", "by", e->actor, "kind", e->kind, "field", f,
+		                                   "old", str_or_null(e->old_value), "new", str_or_null(e->new_value)));
+	return MADO_OK;
+}
+
+static json_t *json_or_text(const char *text)
+{
+	json_t *v = json_loads(text, 0, NULL);
+	return v ? v : json_string(text);
+}
+
+static mado_status sim_mail(void *ctx, const char *const col[3])
+{
+	sim_add(ctx, "mails", json_pack("{s:o, s:s, s:s}", "to", json_or_text(col[0]), "subject", col[1], "body", col[2]));
+	return MADO_OK;
+}
+
+static mado_status sim_webhook(void *ctx, const char *const col[3])
+{
+	sim_add(ctx, "webhooks", json_pack("{s:s, s:o}", "url", col[0], "body", json_or_text(col[1])));
+	return MADO_OK;
+}
+
+/* Run the enabled triggers (or the candidate alone) on the ticket inside
+ * a transaction, read what they wrote and roll it all back. */
+static mado_status simulate(struct store *s, int64_t ticket, const struct rule *candidate, enum rule_event event,
+                            const struct triage_opts *o, time_t now, json_t **out, struct mado_err *err)
+{
+	struct rule *one[1] = { (struct rule *)candidate };
+	struct rule_set rs = { one, 1 };
+	struct store_dry_marks mk;
+	struct rules_run_stats stats;
+	struct arena *a = arena_new();
+	json_t *j = json_pack("{s:b, s:[], s:[], s:[], s:[], s:[], s:[], s:[]}", "capped", 0, "fired", "changes",
+	                      "notes", "notifications", "mails", "webhooks", "skipped");
+	struct sim m = { 0, j };
+	mado_status st = a && j ? store_begin(s, err) : mado_fail(err, MADO_ENOMEM, "out of memory");
+	bool began = st == MADO_OK;
+	if (!st && !(st = store_dry_marks_take(s, &mk, err)))
+		m.after = mk.event;
+	if (!st)
+		st = rules_run_triggers(s, candidate ? &rs : NULL, ticket, event, o, now, &stats, err);
+	if (!st)
+		st = store_event_list(s, a, ticket, sim_event, &m, err);
+	if (!st)
+		st = store_dry_mails(s, a, ticket, &mk, sim_mail, j, err);
+	if (!st)
+		st = store_dry_webhooks(s, a, ticket, &mk, sim_webhook, j, err);
+	if (began)
+		store_rollback(s);   /* a dry run writes nothing, whatever happened */
+	arena_free(a);
+	if (st) {
+		json_decref(j);
+		return st;
+	}
+	*out = j;
+	return MADO_OK;
+}
+
 mado_status triage_dry_run(struct store *s, int64_t ticket, int kind, const struct rule *candidate,
                            enum rule_event event, const struct triage_opts *o, time_t now, json_t **out,
                            struct mado_err *err)
@@ -243,10 +339,16 @@ mado_status triage_dry_run(struct store *s, int64_t ticket, int kind, const stru
 			rule_set_free(&rs);
 		}
 	}
+	/* what the triggers would do: their actions, simulated */
+	json_t *sim = NULL;
+	if (st == MADO_OK && (candidate ? candidate->kind == RULE_TRIGGER : kind < 0 || kind == RULE_TRIGGER))
+		st = simulate(s, ticket, candidate, event, o, now, &sim, err);
 	if (st == MADO_OK) {
 		*out = json_pack("{s:I, s:s, s:o}", "ticket", (json_int_t)ticket, "event", rule_event_name(event), "rules", arr);
 		if (prio)
 			json_object_set_new(*out, "priority", prio);
+		if (sim)
+			json_object_set_new(*out, "simulation", sim);
 	} else {
 		json_decref(arr);
 		json_decref(prio);

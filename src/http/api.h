@@ -62,6 +62,12 @@ void api_workflow_export(struct http_req *req, struct http_resp *resp);
 void api_workflow_import(struct http_req *req, struct http_resp *resp);
 
 /* SLA half of the workflow configuration (src/http/api_workflow.c) */
+/* Its sections of the one workflow export: calendars, sla_policies,
+ * automations added to doc. */
+mado_status api_sla_config_export(struct http_req *req, json_t *doc, struct mado_err *err);
+/* Those sections of an export applied inside the caller's transaction
+ * (upsert by name); counts gets the items per section. */
+mado_status api_sla_config_import(struct http_req *req, json_t *doc, json_t *counts, struct mado_err *err);
 void api_calendar_list(struct http_req *req, struct http_resp *resp);
 void api_calendar_create(struct http_req *req, struct http_resp *resp);
 void api_calendar_update(struct http_req *req, struct http_resp *resp);
@@ -75,8 +81,6 @@ void api_automation_create(struct http_req *req, struct http_resp *resp);
 void api_automation_update(struct http_req *req, struct http_resp *resp);
 void api_automation_delete(struct http_req *req, struct http_resp *resp);
 void api_sla_dry_run(struct http_req *req, struct http_resp *resp);
-void api_sla_config_export(struct http_req *req, struct http_resp *resp);
-void api_sla_config_import(struct http_req *req, struct http_resp *resp);
 /* mail templates (admins) and canned responses: src/http/api_templates.c */
 void api_templates_list(struct http_req *req, struct http_resp *resp);
 void api_template_get(struct http_req *req, struct http_resp *resp);

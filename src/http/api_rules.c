@@ -16,6 +16,8 @@
 #include <time.h>
 
 #include "core/hours.h"
+#include "util/clock.h"
+#include "store/store_sla.h"
 #include "core/routing.h"
 #include "core/rules.h"
 #include "core/triage.h"
@@ -80,8 +82,24 @@ static bool name_ok(const char *s)
 	return s && *s && strlen(s) <= RULE_NAME_MAX && !strpbrk(s, "\r\n") && people_name_ok(s);
 }
 
+struct calendar_check {
+	struct store *s;
+	struct mado_err *err;
+};
+
+static mado_status calendar_exists(void *ctx, const char *name)
+{
+	struct calendar_check *c = ctx;
+	int64_t id;
+	mado_status st = store_calendar_by_name(c->s, name, &id, c->err);
+	if (!st && !id)
+		st = mado_fail(c->err, MADO_EINVAL, "business_hours: no calendar named \"%.100s\"", name);
+	return st;
+}
+
 /* Validate a rule object of kind: NULL with err filled, or its compact
- * text (malloc). Routing rules must name an existing group. */
+ * text (malloc). Routing rules must name an existing group, business-hours
+ * conditions an existing calendar. */
 static char *rule_text(struct http_req *req, int kind, json_t *rule, struct mado_err *err)
 {
 	char *text = json_is_object(rule) ? json_dumps(rule, JSON_COMPACT) : NULL;
@@ -95,8 +113,12 @@ static char *rule_text(struct http_req *req, int kind, json_t *rule, struct mado
 		return NULL;
 	}
 	int64_t g = 0;
+	struct calendar_check cc = { req->store, err };
 	if (r->group && (store_group_by_name(req->store, r->group, &g, err) != MADO_OK || !g)) {
 		mado_fail(err, MADO_EINVAL, "routing rule: no group named \"%.100s\"", r->group);
+		free(text);
+		text = NULL;
+	} else if (rule_each_calendar(r, calendar_exists, &cc)) {
 		free(text);
 		text = NULL;
 	}
@@ -336,7 +358,7 @@ void api_rules_test(struct http_req *req, struct http_resp *resp)
 	}
 	struct triage_opts o;
 	triage_opts_from_config(&o, &req->srv->ws->cfg);
-	mado_status st = triage_dry_run(req->store, json_integer_value(tk), k, cand, ev, &o, time(NULL), &out, &err);
+	mado_status st = triage_dry_run(req->store, json_integer_value(tk), k, cand, ev, &o, mado_now(), &out, &err);
 	if (st == MADO_ENOTFOUND)
 		http_error(resp, 404, "not_found", "no such ticket");
 	else if (st)
@@ -541,6 +563,9 @@ void api_workflow_export(struct http_req *req, struct http_resp *resp)
 	if (!st)
 		st = store_agent_routing_list(req->store, req->arena, export_agent, agents, &err);
 	json_t *out = json_pack("{s:i, s:o, s:o, s:o}", "version", 1, "rules", rules, "groups", groups, "agents", agents);
+	/* the SLA configuration is the admins': supervisors export the rest */
+	if (!st && req->who.role >= ROLE_ADMIN)
+		st = api_sla_config_export(req, out, &err);
 	if (st) {
 		json_decref(out);
 		api_store_error(resp, st, &err);
@@ -549,18 +574,24 @@ void api_workflow_export(struct http_req *req, struct http_resp *resp)
 	http_json(resp, 200, out);
 }
 
-/* Apply an exported configuration inside the current transaction. */
-static mado_status import_all(struct http_req *req, json_t *j, size_t *nrules, struct mado_err *err)
+/* Apply an exported configuration inside the current transaction: the
+ * SLA sections first (rules may name calendars), then groups, agents and
+ * the rules. */
+static mado_status import_all(struct http_req *req, json_t *j, json_t *counts, struct mado_err *err)
 {
 	json_t *rules = json_object_get(j, "rules"), *groups = json_object_get(j, "groups"),
 	       *agents = json_object_get(j, "agents");
-	if (!json_is_array(rules) || json_array_size(rules) > IMPORT_MAX_RULES || (groups && !json_is_array(groups)) ||
-	    (agents && !json_is_array(agents)) || json_integer_value(json_object_get(j, "version")) != 1)
+	if ((rules && !json_is_array(rules)) || json_array_size(rules) > IMPORT_MAX_RULES ||
+	    (groups && !json_is_array(groups)) || (agents && !json_is_array(agents)) ||
+	    json_integer_value(json_object_get(j, "version")) != 1)
 		return mado_fail(err, MADO_EINVAL, "the body is an export: {\"version\": 1, \"rules\": [...], \"groups\": [...], "
-		                                   "\"agents\": [...]} with at most %d rules", IMPORT_MAX_RULES);
+		                                   "\"agents\": [...], \"calendars\": [...], \"sla_policies\": [...], "
+		                                   "\"automations\": [...]} with at most %d rules", IMPORT_MAX_RULES);
 	size_t i;
 	json_t *v;
-	mado_status st = MADO_OK;
+	mado_status st = api_sla_config_import(req, j, counts, err);
+	if (st)
+		return st;
 	/* groups first: routing rules name them, escalation groups point at them */
 	json_array_foreach(groups, i, v) {
 		int64_t id = 0, esc = 0;
@@ -577,7 +608,7 @@ static mado_status import_all(struct http_req *req, json_t *j, size_t *nrules, s
 		st = set_group_routing(req, id, body, err);
 		json_decref(body);
 		if (st)
-			return st == MADO_EINVAL ? mado_fail(err, st, "groups[%zu]: %s", i, err->msg) : st;
+			return st == MADO_EINVAL ? mado_fail_prefix(err, st, "groups[%zu]", i) : st;
 	}
 	json_array_foreach(agents, i, v) {
 		struct store_agent ag;
@@ -589,9 +620,10 @@ static mado_status import_all(struct http_req *req, json_t *j, size_t *nrules, s
 		st = set_agent_routing(req, ag.id, body, err);
 		json_decref(body);
 		if (st)
-			return st == MADO_EINVAL ? mado_fail(err, st, "agents[%zu]: %s", i, err->msg) : st;
+			return st == MADO_EINVAL ? mado_fail_prefix(err, st, "agents[%zu]", i) : st;
 	}
-	if ((st = store_rule_delete_all(req->store, err)))
+	/* the rules are replaced as a whole; a document without them keeps them */
+	if (rules && (st = store_rule_delete_all(req->store, err)))
 		return st;
 	json_array_foreach(rules, i, v) {
 		const char *kind = json_string_value(json_object_get(v, "kind"));
@@ -602,14 +634,16 @@ static mado_status import_all(struct http_req *req, json_t *j, size_t *nrules, s
 			return mado_fail(err, MADO_EINVAL, "rules[%zu]: kind, name and rule are required", i);
 		char *text = rule_text(req, k, json_object_get(v, "rule"), err);
 		if (!text)
-			return mado_fail(err, MADO_EINVAL, "rules[%zu] (%.100s): %s", i, name, err->msg);
+			return mado_fail_prefix(err, MADO_EINVAL, "rules[%zu] (%.100s)", i, name);
 		int64_t id;
 		st = store_rule_add(req->store, kind, name, !en || json_is_true(en), text, time(NULL), &id, err);
 		free(text);
 		if (st)
 			return st;
 	}
-	*nrules = json_array_size(rules);
+	json_object_set_new(counts, "rules", json_integer((json_int_t)json_array_size(rules)));
+	json_object_set_new(counts, "groups", json_integer((json_int_t)json_array_size(groups)));
+	json_object_set_new(counts, "agents", json_integer((json_int_t)json_array_size(agents)));
 	return MADO_OK;
 }
 
@@ -618,11 +652,13 @@ void api_workflow_import(struct http_req *req, struct http_resp *resp)
 	json_t *j = http_body_json(req, resp);
 	if (!j)
 		return;
-	static const char *const known[] = { "version", "rules", "groups", "agents", NULL };
+	static const char *const known[] = { "version", "rules", "groups", "agents", "calendars", "sla_policies",
+		                                 "automations", NULL };
 	struct mado_err err;
-	size_t n = 0;
+	json_t *counts = json_object();
 	if (only_keys(j, known, resp) && begin(req, resp) &&
-	    finish(req, resp, import_all(req, j, &n, &err), &err, "not found"))
-		http_json(resp, 200, json_pack("{s:I}", "rules", (json_int_t)n));
+	    finish(req, resp, import_all(req, j, counts, &err), &err, "not found"))
+		http_json(resp, 200, json_pack("{s:O, s:O}", "rules", json_object_get(counts, "rules"), "imported", counts));
+	json_decref(counts);
 	json_decref(j);
 }

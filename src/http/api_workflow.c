@@ -153,8 +153,9 @@ static json_t *to_json(const struct resource *r, const void *obj)
 	return j;
 }
 
-/* Overlay body on obj; false with a 400 in resp on a bad field. */
-static bool from_json(struct http_req *req, struct http_resp *resp, const struct resource *r, json_t *body, void *obj)
+/* Overlay body on obj; NULL, or what is wrong (in req->arena) with the
+ * error code for it in *code. */
+static const char *overlay(struct http_req *req, const struct resource *r, json_t *body, void *obj, const char **code)
 {
 	const char *key;
 	json_t *v;
@@ -165,17 +166,23 @@ static bool from_json(struct http_req *req, struct http_resp *resp, const struct
 		const char *msg = f->json ? read_field(req, f, v, obj) : "is not a field of this resource";
 		if (msg) {
 			char *m = arena_alloc(req->arena, 200);
-			snprintf(m, 200, "%.64s: %s", key, msg);
-			http_error(resp, 400, f->json ? "bad_field" : "unknown_field", m);
-			return false;
+			if (m)
+				snprintf(m, 200, "%.64s: %s", key, msg);
+			*code = f->json ? "bad_field" : "unknown_field";
+			return m ? m : msg;
 		}
 	}
-	const char *msg = r->check(req, obj);
-	if (msg) {
-		http_error(resp, 400, "bad_value", msg);
-		return false;
-	}
-	return true;
+	*code = "bad_value";
+	return r->check(req, obj);
+}
+
+/* Overlay body on obj; false with a 400 in resp on a bad field. */
+static bool from_json(struct http_req *req, struct http_resp *resp, const struct resource *r, json_t *body, void *obj)
+{
+	const char *code, *msg = overlay(req, r, body, obj, &code);
+	if (msg)
+		http_error(resp, 400, code, msg);
+	return !msg;
 }
 
 /* ---- the three resources ---- */
@@ -420,6 +427,18 @@ static void do_list(struct http_req *req, struct http_resp *resp, const struct r
 	http_json(resp, 200, json_pack("{s:o}", "items", arr));
 }
 
+/* An edited policy or calendar: its open tickets' due times are
+ * recomputed by the scheduler in bounded batches (docs/sla.md); queued
+ * in the edit's transaction, so an edit is never without its job. */
+static mado_status queue_recompute(struct http_req *req, const struct resource *r, int64_t id, struct mado_err *err)
+{
+	if (r == &policies)
+		return store_sla_recompute_request(req->store, id, 0, mado_now(), err);
+	if (r == &calendars)
+		return store_sla_recompute_request(req->store, 0, id, mado_now(), err);
+	return MADO_OK;
+}
+
 /* Create (id 0) or update (the row given) r from the body; one transaction. */
 static void do_write(struct http_req *req, struct http_resp *resp, const struct resource *r, int64_t id)
 {
@@ -448,6 +467,8 @@ static void do_write(struct http_req *req, struct http_resp *resp, const struct 
 		st = id ? r->update(req->store, obj, &err) : r->add(req->store, obj, mado_now(), &id, &err);
 	if (!st && r == &calendars)
 		st = store_calendar_holidays_set(req->store, id, ((struct store_calendar *)obj)->holidays_json, &err);
+	if (!st && status == 200)
+		st = queue_recompute(req, r, id, &err);
 	if (!st)
 		st = r->get(req->store, req->arena, id, obj, &err);
 	if (!st)
@@ -527,29 +548,26 @@ void api_sla_dry_run(struct http_req *req, struct http_resp *resp)
 	http_json(resp, 200, j);
 }
 
-/* ---- export / import ---- */
+/* ---- export / import: the SLA sections of GET /api/v1/workflow/export
+ * and POST /api/v1/workflow/import (src/http/api_rules.c) ---- */
 
 static const struct {
 	const char *key;
 	const struct resource *r;
 } sections[] = { { "calendars", &calendars }, { "sla_policies", &policies }, { "automations", &automations } };
 
-void api_sla_config_export(struct http_req *req, struct http_resp *resp)
+mado_status api_sla_config_export(struct http_req *req, json_t *doc, struct mado_err *err)
 {
-	json_t *doc = json_pack("{s:i}", "version", 1);
-	struct mado_err err;
 	for (size_t i = 0; i < 3; i++) {
 		json_t *arr;
-		mado_status st = list_json(req, sections[i].r, &arr, &err);
+		mado_status st = list_json(req, sections[i].r, &arr, err);
 		if (st) {
 			json_decref(arr);
-			json_decref(doc);
-			store_error(resp, st, &err);
-			return;
+			return st;
 		}
 		json_object_set_new(doc, sections[i].key, arr);
 	}
-	http_json(resp, 200, doc);
+	return MADO_OK;
 }
 
 struct name_ctx {
@@ -587,77 +605,67 @@ static void map_calendar(json_t *item, json_t *cal_map)
 	json_object_del(item, "calendar");
 }
 
-/* Upsert by name: an item whose name exists is updated, else created.
- * All or nothing: one transaction. */
-void api_sla_config_import(struct http_req *req, struct http_resp *resp)
+/* Upsert one item of section r by its name; exported_id maps calendars. */
+static mado_status import_item(struct http_req *req, const struct resource *r, const char *key, size_t k, json_t *item,
+                               json_t *cal_map, struct mado_err *err)
 {
-	json_t *doc = http_body_json(req, resp);
-	if (!doc)
-		return;
-	struct mado_err err;
-	mado_status st = store_begin(req->store, &err);
-	json_t *cal_map = json_object(), *counts = json_object();
-	int failed = 0;
-	for (size_t i = 0; !st && !failed && i < 3; i++) {
-		const struct resource *r = sections[i].r;
+	const char *name = json_string_value(json_object_get(item, "name"));
+	if (!json_is_object(item) || !name)
+		return mado_fail(err, MADO_EINVAL, "%s[%zu]: every item needs a name", key, k);
+	json_t *copy = json_deep_copy(item);
+	json_t *old_id = json_object_get(copy, "id");
+	int64_t exported_id = json_is_integer(old_id) ? json_integer_value(old_id) : 0;
+	json_object_del(copy, "id");
+	if (r != &calendars)
+		map_calendar(copy, cal_map);
+	struct name_ctx nc = { name, 0 };
+	void *obj = arena_alloc(req->arena, r->size);
+	mado_status st = obj ? r->list(req->store, req->arena, find_name, &nc, err) : MADO_ENOMEM;
+	if (!st && nc.id)
+		st = r->get(req->store, req->arena, nc.id, obj, err);
+	else if (!st)
+		r->defaults(obj);
+	const char *code, *msg = st ? NULL : overlay(req, r, copy, obj, &code);
+	json_decref(copy);
+	if (msg)
+		return mado_fail(err, MADO_EINVAL, "%s[%zu] (%.100s): %s", key, k, name, msg);
+	int64_t id = nc.id;
+	if (!st)
+		st = id ? r->update(req->store, obj, err) : r->add(req->store, obj, mado_now(), &id, err);
+	if (!st && r == &calendars) {
+		st = store_calendar_holidays_set(req->store, id, ((struct store_calendar *)obj)->holidays_json, err);
+		char idkey[32];
+		snprintf(idkey, sizeof idkey, "%lld", (long long)exported_id);
+		json_object_set_new(cal_map, idkey, json_integer(id));
+		json_object_set_new(cal_map, name, json_integer(id));
+	}
+	if (!st && nc.id)
+		st = queue_recompute(req, r, id, err);
+	if (st == MADO_EEXIST)
+		return mado_fail_prefix(err, MADO_EINVAL, "%s[%zu] (%.100s)", key, k, name);
+	return st;
+}
+
+/* Upsert by name: an item whose name exists is updated, else created;
+ * nothing is deleted. Inside the caller's transaction; counts gets the
+ * number of items per section. */
+mado_status api_sla_config_import(struct http_req *req, json_t *doc, json_t *counts, struct mado_err *err)
+{
+	json_t *cal_map = json_object();
+	mado_status st = MADO_OK;
+	for (size_t i = 0; !st && i < 3; i++) {
 		json_t *arr = json_object_get(doc, sections[i].key), *item;
 		size_t k;
 		if (arr && !json_is_array(arr)) {
-			http_error(resp, 400, "bad_request", "calendars, sla_policies and automations must be arrays");
-			failed = 1;
+			st = mado_fail(err, MADO_EINVAL, "calendars, sla_policies and automations must be arrays");
 			break;
 		}
 		json_array_foreach(arr, k, item) {
-			const char *name = json_string_value(json_object_get(item, "name"));
-			if (!json_is_object(item) || !name) {
-				http_error(resp, 400, "bad_request", "every item needs a name");
-				failed = 1;
-				break;
-			}
-			json_t *copy = json_deep_copy(item);
-			json_t *old_id = json_object_get(copy, "id");
-			int64_t exported_id = json_is_integer(old_id) ? json_integer_value(old_id) : 0;
-			json_object_del(copy, "id");
-			if (r != &calendars)
-				map_calendar(copy, cal_map);
-			struct name_ctx nc = { name, 0 };
-			void *obj = arena_alloc(req->arena, r->size);
-			if ((st = r->list(req->store, req->arena, find_name, &nc, &err)))
-				break;
-			if (nc.id)
-				st = r->get(req->store, req->arena, nc.id, obj, &err);
-			else
-				r->defaults(obj);
-			if (!st && !from_json(req, resp, r, copy, obj)) {
-				json_decref(copy);
-				failed = 1;
-				break;
-			}
-			json_decref(copy);
-			int64_t id = nc.id;
-			if (!st)
-				st = id ? r->update(req->store, obj, &err) : r->add(req->store, obj, mado_now(), &id, &err);
-			if (!st && r == &calendars) {
-				st = store_calendar_holidays_set(req->store, id, ((struct store_calendar *)obj)->holidays_json, &err);
-				char key[32];
-				snprintf(key, sizeof key, "%lld", (long long)exported_id);
-				json_object_set_new(cal_map, key, json_integer(id));
-				json_object_set_new(cal_map, name, json_integer(id));
-			}
-			if (st)
+			if ((st = import_item(req, sections[i].r, sections[i].key, k, item, cal_map, err)))
 				break;
 		}
 		json_object_set_new(counts, sections[i].key, json_integer((json_int_t)json_array_size(arr)));
 	}
-	if (!st && !failed)
-		st = store_commit(req->store, &err);
-	if (st || failed)
-		store_rollback(req->store);
-	if (st)
-		store_error(resp, st, &err);
-	else if (!failed)
-		http_json(resp, 200, json_pack("{s:O}", "imported", counts));
 	json_decref(cal_map);
-	json_decref(counts);
-	json_decref(doc);
+	return st;
 }

@@ -73,8 +73,6 @@ const struct route http_routes[] = {
 	{ "PATCH", "/api/v1/admin/automations/:id", api_automation_update, ROLE_ADMIN, 128 * KB, 0 },
 	{ "DELETE", "/api/v1/admin/automations/:id", api_automation_delete, ROLE_ADMIN, 0, 0 },
 	{ "GET", "/api/v1/admin/sla/dry-run", api_sla_dry_run, ROLE_ADMIN, 0, 0 },
-	{ "GET", "/api/v1/admin/workflow/sla", api_sla_config_export, ROLE_ADMIN, 0, 0 },
-	{ "POST", "/api/v1/admin/workflow/sla", api_sla_config_import, ROLE_ADMIN, 1024 * KB, 0 },
 	/* workflow administration (issue 5): rules, routing, import/export */
 	{ "GET", "/api/v1/rules", api_rules_list, ROLE_SUPERVISOR, 0, 0 },
 	{ "POST", "/api/v1/rules", api_rule_create, ROLE_SUPERVISOR, 64 * KB, 0 },

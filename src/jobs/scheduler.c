@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "core/sla.h"
+#include "jobs/webhooks.h"
 #include "util/clock.h"
 
 #define SWEEP_MAX_BATCHES 10000   /* bounds one sweep even if actions keep adding due timers */
@@ -119,6 +120,29 @@ static mado_status sweep_batch(struct store *s, const struct automation_env *env
 	return st;
 }
 
+/* One batch of SLA recomputation in its own transaction; the tickets it
+ * moved are published after the commit. */
+static mado_status recompute_batch(struct store *s, const struct automation_env *env, int64_t now, size_t batch,
+                                   struct sweep_stats *out, bool *more, struct mado_err *err)
+{
+	int64_t *tickets = calloc(batch, sizeof *tickets);
+	size_t done = 0;
+	*more = false;
+	mado_status st = tickets ? store_begin(s, err) : mado_fail(err, MADO_ENOMEM, "out of memory");
+	if (!st && tickets)
+		st = sla_recompute_step(s, batch, now, tickets, &done, more, err);
+	if (!st && tickets)
+		st = store_commit(s, err);
+	if (st && tickets)
+		store_rollback(s);
+	for (size_t i = 0; !st && env->changed && i < done; i++)
+		env->changed(env->changed_ctx, tickets[i]);
+	if (!st)
+		out->recomputed += (int64_t)done;
+	free(tickets);
+	return st;
+}
+
 mado_status scheduler_sweep(struct store *s, const struct automation_env *env, int64_t now, size_t batch,
                             struct sweep_stats *out, struct mado_err *err)
 {
@@ -129,6 +153,9 @@ mado_status scheduler_sweep(struct store *s, const struct automation_env *env, i
 	mado_status st = MADO_OK;
 	for (int i = 0; !st && taken == batch && i < SWEEP_MAX_BATCHES; i++)
 		st = sweep_batch(s, env, now, batch, out, &taken, err);
+	bool more = true;
+	for (int i = 0; !st && more && i < SWEEP_MAX_BATCHES; i++)
+		st = recompute_batch(s, env, now, batch, out, &more, err);
 	return st;
 }
 
@@ -138,9 +165,50 @@ struct scheduler {
 	struct workspace *ws;
 	void (*changed)(void *ctx, int64_t ticket_id);
 	void *changed_ctx;
-	pthread_t thread;
+	pthread_t thread, webhook_thread;
+	bool webhooks_running;
 	atomic_bool stopping;
 };
+
+/* Sleep ms in short steps; false when told to stop. */
+static bool nap(struct scheduler *sch, size_t ms)
+{
+	for (size_t waited = 0; waited < ms && !atomic_load(&sch->stopping); waited += 50) {
+		struct timespec d = { 0, 50 * 1000 * 1000 };
+		nanosleep(&d, NULL);
+	}
+	return !atomic_load(&sch->stopping);
+}
+
+/* The scheduler's webhook lane: delivers webhook_queue every second on a
+ * thread and connection of its own, so that a slow or dead receiver
+ * (each POST is cut at webhooks.timeout_seconds) delays only the webhooks
+ * behind it, never the SLA sweeps; a stop cuts off a POST in flight. */
+static void *deliver_webhooks(void *arg)
+{
+	struct scheduler *sch = arg;
+	struct store *st = NULL;
+	struct webhook_opts o = { .key = sch->ws->key,
+		                      .timeout_ms = (long)sch->ws->cfg.webhooks_timeout_seconds * 1000,
+		                      .stop = &sch->stopping };
+	while (nap(sch, 1000)) {
+		struct mado_err err;
+		if (!st && store_open(sch->ws->db_path, 5000, &st, &err) != MADO_OK) {
+			fprintf(stderr, "mado serve: webhooks: %s\n", err.msg);
+			st = NULL;
+			continue;
+		}
+		struct webhook_stats ws;
+		do {
+			if (webhooks_send_due(st, &o, mado_now(), &ws, &err) != MADO_OK) {
+				fprintf(stderr, "mado serve: webhooks: %s\n", err.msg);
+				break;
+			}
+		} while (ws.taken == 100 && !atomic_load(&sch->stopping));
+	}
+	store_close(st);
+	return NULL;
+}
 
 static void *run(void *arg)
 {
@@ -150,13 +218,7 @@ static void *run(void *arg)
 	size_t interval_ms = sch->ws->cfg.scheduler_interval_seconds * 1000;
 	/* the first sweep one interval after start: the server is up and its
 	 * clients can be listening for what the sweep changes */
-	for (;;) {
-		for (size_t waited = 0; waited < interval_ms && !atomic_load(&sch->stopping); waited += 50) {
-			struct timespec d = { 0, 50 * 1000 * 1000 };
-			nanosleep(&d, NULL);
-		}
-		if (atomic_load(&sch->stopping))
-			break;
+	while (nap(sch, interval_ms)) {
 		struct mado_err err;
 		if (!st && store_open(sch->ws->db_path, 5000, &st, &err) != MADO_OK) {
 			fprintf(stderr, "mado serve: scheduler: %s\n", err.msg);
@@ -183,6 +245,9 @@ mado_status scheduler_start(struct workspace *ws, void (*changed)(void *ctx, int
 		free(sch);
 		return mado_fail(err, MADO_ENOMEM, "cannot start the scheduler thread");
 	}
+	sch->webhooks_running = pthread_create(&sch->webhook_thread, NULL, deliver_webhooks, sch) == 0;
+	if (!sch->webhooks_running)
+		fprintf(stderr, "mado serve: cannot start the webhook thread (use `mado webhooks send` from cron)\n");
 	*out = sch;
 	return MADO_OK;
 }
@@ -193,5 +258,7 @@ void scheduler_stop(struct scheduler *sch)
 		return;
 	atomic_store(&sch->stopping, true);
 	pthread_join(sch->thread, NULL);
+	if (sch->webhooks_running)
+		pthread_join(sch->webhook_thread, NULL);
 	free(sch);
 }

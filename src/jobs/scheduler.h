@@ -3,9 +3,13 @@
  * (an index range scan of timers.due_at, so its cost grows with the due
  * tickets, not with all tickets), deletes each and runs its action in
  * batches of one transaction each: SLA warnings and breaches with their
- * escalations, reminders and auto-closes. Runs inside `mado serve` (a
- * thread, every scheduler.interval_seconds) and as `mado automations run`
- * (cron). Both take the clock from mado_now(), so tests can move time.
+ * escalations, reminders and auto-closes; then the due-time
+ * recomputations an admin's edit of a policy or calendar queued. Runs
+ * inside `mado serve` (a thread, every scheduler.interval_seconds) and as
+ * `mado automations run` (cron). Both take the clock from mado_now(), so
+ * tests can move time. Inside `mado serve` the scheduler also delivers
+ * webhook_queue, on a second thread so that no receiver can hold up a
+ * sweep (jobs/webhooks.h).
  */
 #ifndef MADO_JOBS_SCHEDULER_H
 #define MADO_JOBS_SCHEDULER_H
@@ -19,10 +23,13 @@
 struct sweep_stats {
 	int64_t timers;   /* due timers taken */
 	int64_t fired;    /* warnings, breaches and actions done */
+	int64_t recomputed;  /* tickets whose due times an edited policy or calendar moved */
 };
 
-/* Fire every timer due at or before now, batch timers per transaction.
- * The caller must not be inside a transaction. */
+/* Fire every timer due at or before now, batch timers per transaction;
+ * then recompute the due times of tickets whose policy or calendar an
+ * admin edited, batch tickets per transaction (sla_recompute_step). The
+ * caller must not be inside a transaction. */
 mado_status scheduler_sweep(struct store *s, const struct automation_env *env, int64_t now, size_t batch,
                             struct sweep_stats *out, struct mado_err *err);
 

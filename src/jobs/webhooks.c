@@ -1,12 +1,13 @@
 /*
  * Webhook delivery (see webhooks.h). libcurl is used with redirects off,
  * only http and https, a connect and a total timeout, and no signals (the
- * sender may run on a thread of `mado serve` later). The response body is
+ * sender runs on the scheduler's webhook thread in `mado serve`). The response body is
  * discarded; any 2xx is success.
  */
 #include "jobs/webhooks.h"
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,21 @@ static size_t discard(char *p, size_t size, size_t n, void *ctx)
 	return size * n;
 }
 
+/* Cut a transfer off when the sender is told to stop (libcurl calls
+ * this about once a second and whenever data moves). */
+static int progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	const atomic_bool *stop = ctx;
+	return stop && atomic_load(stop);
+}
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static void curl_start(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
 /* POST one webhook; "" in error on success. */
 static void post(const struct webhook_opts *o, const struct store_webhook *w, char *error, size_t en)
 {
@@ -43,6 +59,7 @@ static void post(const struct webhook_opts *o, const struct store_webhook *w, ch
 		snprintf(error, en, "%s", lerr.msg);
 		return;
 	}
+	pthread_once(&curl_once, curl_start);
 	CURL *c = curl_easy_init();
 	if (!c) {
 		snprintf(error, en, "curl_easy_init failed");
@@ -66,6 +83,9 @@ static void post(const struct webhook_opts *o, const struct store_webhook *w, ch
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, w->body_json);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(w->body_json));
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)o->stop);
 	CURLcode rc = curl_easy_perform(c);
 	long code = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
@@ -75,6 +95,19 @@ static void post(const struct webhook_opts *o, const struct store_webhook *w, ch
 		snprintf(error, en, "HTTP %ld", code);
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
+}
+
+static mado_status claim(struct store *s, const struct store_webhook *w, time_t until, time_t now, bool *mine,
+                         struct mado_err *err)
+{
+	mado_status st = store_begin(s, err);
+	if (!st)
+		st = store_webhook_claim(s, w->id, until, now, mine, err);
+	if (!st)
+		st = store_commit(s, err);
+	if (st)
+		store_rollback(s);
+	return st;
 }
 
 struct due {
@@ -100,12 +133,19 @@ mado_status webhooks_send_due(struct store *s, const struct webhook_opts *o, tim
 	if (!d.a)
 		return mado_fail(err, MADO_ENOMEM, "out of memory");
 	unsigned max = o->max_attempts ? o->max_attempts : 5;
+	long timeout_ms = o->timeout_ms ? o->timeout_ms : 10000;
 	mado_status st = store_webhook_due(s, d.a, now, o->batch ? (int64_t)o->batch : 100, collect, &d, err);
 	if (st == MADO_ENOMEM)
 		mado_fail(err, st, "out of memory");
-	for (size_t i = 0; i < d.n && !st; i++) {
+	stats->taken = d.n;
+	for (size_t i = 0; i < d.n && !st && !(o->stop && atomic_load(o->stop)); i++) {
 		char error[256];
+		bool mine = false;
+		if ((st = claim(s, &d.v[i], now + timeout_ms / 1000 + 60, now, &mine, err)) || !mine)
+			continue;
 		post(o, &d.v[i], error, sizeof error);
+		if (o->stop && atomic_load(o->stop))
+			break;   /* cut off by the shutdown: not an attempt; taken again after the claim */
 		const char *status = !*error ? "sent" : d.v[i].attempts + 1 >= max ? "failed" : "queued";
 		/* retry after 1, 2, 4, 8… minutes */
 		time_t next = now + ((time_t)60 << (d.v[i].attempts < 10 ? d.v[i].attempts : 10));

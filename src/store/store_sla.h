@@ -31,6 +31,11 @@ mado_status store_calendar_get(struct store *s, struct arena *a, int64_t id, str
 typedef mado_status (*store_calendar_cb)(void *ctx, const struct store_calendar *c);
 mado_status store_calendar_list(struct store *s, struct arena *a, store_calendar_cb cb, void *ctx,
                                 struct mado_err *err);
+/* The id of the calendar called name; 0 when there is none. */
+mado_status store_calendar_by_name(struct store *s, const char *name, int64_t *id, struct mado_err *err);
+/* The calendar of the ticket's SLA policy: its id, 0 when the policy has
+ * none (around the clock), -1 when no policy holds the ticket. */
+mado_status store_ticket_sla_calendar(struct store *s, int64_t ticket, int64_t *calendar_id, struct mado_err *err);
 /* Replace a calendar's custom holidays by holidays_json's entries. */
 mado_status store_calendar_holidays_set(struct store *s, int64_t id, const char *holidays_json,
                                         struct mado_err *err);
@@ -102,6 +107,26 @@ mado_status store_timers_of(struct store *s, struct arena *a, int64_t ticket, st
 /* Record that key fired for ticket; *fresh false when it had already. */
 mado_status store_fired_add(struct store *s, int64_t ticket, const char *key, int64_t now, bool *fresh,
                             struct mado_err *err);
+
+/* ---- recomputing due times after an edit (migration 014) ---- */
+
+/* Queue the tickets of policy_id (when not 0), else of every policy using
+ * calendar_id, for recomputation; a job already queued starts over. */
+mado_status store_sla_recompute_request(struct store *s, int64_t policy_id, int64_t calendar_id, int64_t now,
+                                        struct mado_err *err);
+/* The oldest job: its policy and the last ticket done; policy 0 = none. */
+mado_status store_sla_recompute_next(struct store *s, int64_t *policy_id, int64_t *after, struct mado_err *err);
+/* The policy's tickets with id > after, in id order, at most limit. */
+mado_status store_sla_recompute_tickets(struct store *s, int64_t policy_id, int64_t after, int64_t limit,
+                                        mado_status (*cb)(void *ctx, int64_t ticket), void *ctx,
+                                        struct mado_err *err);
+/* Move the job past ticket `after`, or drop it when done. */
+mado_status store_sla_recompute_advance(struct store *s, int64_t policy_id, int64_t after, bool done,
+                                        struct mado_err *err);
+/* When the customer last wrote on the ticket (0: never). */
+mado_status store_sla_last_customer_message(struct store *s, int64_t ticket, int64_t *at, struct mado_err *err);
+/* How many jobs wait. */
+mado_status store_sla_recompute_pending(struct store *s, int64_t *jobs, struct mado_err *err);
 
 /* ---- automations ---- */
 

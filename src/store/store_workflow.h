@@ -117,6 +117,11 @@ mado_status store_webhook_due(struct store *s, struct arena *a, time_t now, int6
                               void *ctx, struct mado_err *err);
 /* Record one delivery attempt: status "sent", "queued" (retry at
  * next_attempt_at) or "failed" (given up); error "" when sent. */
+/* Take webhook id for one delivery: push its next attempt to `until` if
+ * it is still queued and due at now; *claimed false when another sender
+ * (serve beside cron) took it first. */
+mado_status store_webhook_claim(struct store *s, int64_t id, time_t until, time_t now, bool *claimed,
+                                struct mado_err *err);
 mado_status store_webhook_attempt(struct store *s, int64_t id, const char *status, const char *error,
                                   time_t next_attempt_at, time_t now, struct mado_err *err);
 mado_status store_notification_add(struct store *s, int64_t agent_id, int64_t ticket, const char *body, time_t now,
@@ -124,5 +129,20 @@ mado_status store_notification_add(struct store *s, int64_t agent_id, int64_t ti
 
 /* the SLA and automations half (src/store/sqlite/sla.c) */
 #include "store/store_sla.h"
+
+/* ---- the trigger dry run (src/store/sqlite/dry_run.c) ---- */
+
+/* The highest row ids before a simulated run, inside its transaction. */
+struct store_dry_marks {
+	int64_t event, message, webhook;
+};
+mado_status store_dry_marks_take(struct store *s, struct store_dry_marks *m, struct mado_err *err);
+/* Rows the run added on ticket: mails (to_json, subject, body) and
+ * webhooks (url, body_json); strings owned by a. */
+typedef mado_status (*store_dry_row_cb)(void *ctx, const char *const col[3]);
+mado_status store_dry_mails(struct store *s, struct arena *a, int64_t ticket, const struct store_dry_marks *m,
+                            store_dry_row_cb cb, void *ctx, struct mado_err *err);
+mado_status store_dry_webhooks(struct store *s, struct arena *a, int64_t ticket, const struct store_dry_marks *m,
+                               store_dry_row_cb cb, void *ctx, struct mado_err *err);
 
 #endif

@@ -44,6 +44,7 @@ struct mado_config {
 	size_t scheduler_batch;
 	/* triggers */
 	char business_hours[512];      /* weekly hours of the business_hours condition (core/hours.h) */
+	size_t webhooks_timeout_seconds;  /* longest one webhook POST may take */
 	/* outgoing mail (docs/outgoing-mail.md) */
 	char mail_transport[16];       /* "smtp" or "sendmail" */
 	char relay_host[256];

@@ -1,4 +1,4 @@
-/* Status names and the one helper that fills an error buffer. */
+/* Status names and the helpers that fill an error buffer. */
 #include "util/status.h"
 
 #include <stdarg.h>
@@ -11,6 +11,21 @@ mado_status mado_fail(struct mado_err *err, mado_status st, const char *fmt, ...
 		va_start(ap, fmt);
 		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
 		va_end(ap);
+	}
+	return st;
+}
+
+mado_status mado_fail_prefix(struct mado_err *err, mado_status st, const char *fmt, ...)
+{
+	if (err) {
+		char was[sizeof err->msg];
+		snprintf(was, sizeof was, "%s", err->msg);
+		va_list ap;
+		va_start(ap, fmt);
+		int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < sizeof err->msg)
+			snprintf(err->msg + n, sizeof err->msg - (size_t)n, ": %s", was);
 	}
 	return st;
 }

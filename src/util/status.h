@@ -29,6 +29,11 @@ struct mado_err {
 mado_status mado_fail(struct mado_err *err, mado_status st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Put a printf-style prefix and ": " before err's message (which may not
+ * be passed as an argument: it is the buffer written); return status. */
+mado_status mado_fail_prefix(struct mado_err *err, mado_status st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 const char *mado_status_name(mado_status st);
 
 #endif

@@ -28,7 +28,7 @@ TIER2=$(sql "$W" "SELECT id FROM groups WHERE name='Tier 2'")
 is "$(code -b "$TMPROOT/agt.jar" "$BASE/api/v1/admin/calendars")" 403 "an agent may not list calendars"
 is "$(code -b "$TMPROOT/agt.jar" -H "X-CSRF-Token: $AGT" -H "$J" -d '{"name":"x"}' "$BASE/api/v1/admin/sla-policies")" 403 \
 	"an agent may not create a policy"
-is "$(code -b "$TMPROOT/agt.jar" "$BASE/api/v1/admin/workflow/sla")" 403 "an agent may not export"
+is "$(code -b "$TMPROOT/agt.jar" "$BASE/api/v1/workflow/export")" 403 "an agent may not export"
 is "$(code -b "$TMPROOT/adm.jar" -H "$J" -d '{"name":"x"}' "$BASE/api/v1/admin/calendars")" 403 \
 	"an admin without the CSRF token is refused"
 is "$(code "$BASE/api/v1/admin/automations")" 401 "anonymous: 401"
@@ -125,15 +125,22 @@ is "$(printf "%s" "$r" | jq -r '[has("sla"), ([.events[] | select(.kind == "sla"
 	'[false,0]' "…but not its SLA, warnings, breaches or notifications"
 
 # ---- export / import ----
-a "$BASE/api/v1/admin/workflow/sla" > "$TMPROOT/sla.json"
-is "$(jq '[.calendars, .sla_policies, .automations] | map(length)' -c "$TMPROOT/sla.json")" "[1,1,2]" "export: everything"
+a "$BASE/api/v1/workflow/export" > "$TMPROOT/sla.json"
+is "$(jq '[.calendars, .sla_policies, .automations] | map(length)' -c "$TMPROOT/sla.json")" "[1,1,2]" \
+	"the one workflow export carries the SLA configuration"
+BOSS=$(login boss@example.com super-pass-1 "$TMPROOT/boss.jar")
+is "$(curl -s -b "$TMPROOT/boss.jar" "$BASE/api/v1/workflow/export" | jq -c '[has("rules"), has("calendars")]')" '[true,false]' \
+	"a supervisor's export: the rules, not the admins' SLA configuration"
 jq '.sla_policies[0].warn_seconds = 600' "$TMPROOT/sla.json" > "$TMPROOT/sla2.json"
-r=$(a -d @"$TMPROOT/sla2.json" "$BASE/api/v1/admin/workflow/sla")
-is "$(printf "%s" "$r" | jq -c .imported)" '{"calendars":1,"sla_policies":1,"automations":2}' "import counts"
+r=$(a -d @"$TMPROOT/sla2.json" "$BASE/api/v1/workflow/import")
+is "$(printf "%s" "$r" | jq -c '.imported | {calendars, sla_policies, automations}')" '{"calendars":1,"sla_policies":1,"automations":2}' "import counts"
 is "$(sql "$W" "SELECT count(*) || ' ' || max(warn_seconds) FROM sla_policies")" "1 600" "import updates by name, adds no duplicate"
 jq '.sla_policies[0].match_priority = "asap" | .calendars[0].name = "新しい"' "$TMPROOT/sla.json" > "$TMPROOT/bad.json"
-is "$(code -b "$TMPROOT/adm.jar" -H "X-CSRF-Token: $ADM" -H "$J" -d @"$TMPROOT/bad.json" "$BASE/api/v1/admin/workflow/sla")" 400 \
-	"a bad import is refused"
+r=$(a -d @"$TMPROOT/bad.json" "$BASE/api/v1/workflow/import")
+is "$(printf "%s" "$r" | jq -r .error.code)" bad_request "a bad import is refused"
+ok "$(printf "%s" "$r" | jq -r .error.message | grep -q 'sla_policies\[0\] (standard): match_priority'; echo $?)" \
+	"…naming the item and the field"
+is "$(code -b "$TMPROOT/adm.jar" "$BASE/api/v1/admin/workflow/sla")" 404 "the old SLA-only export is gone"
 is "$(sql "$W" "SELECT count(*) FROM calendars")" 1 "…and changes nothing (one transaction)"
 is "$(a -X DELETE "$BASE/api/v1/admin/automations/$ESC" | jq -r .deleted)" "$ESC" "automation deleted"
 

@@ -5,7 +5,8 @@
  * Checks beyond "no crash": an accepted zone gives offsets within a day
  * and round-trips local times; accepted hours are sorted, inside the day,
  * and their canonical text parses back to the same week; business-time
- * addition stays ahead of its start and between() agrees with it.
+ * addition stays ahead of its start, subtraction behind it, and between()
+ * agrees with both.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -58,6 +59,11 @@ static void check_hours(const uint8_t *data, size_t size)
 	int64_t from = 1777537800, out;
 	if (calendar_add(&c, from, 12345, &out, &err) == MADO_OK &&
 	    (out < from || calendar_between(&c, from, out) != 12345))
+		abort();
+	/* going back (where SLA warnings land): as much business time
+	 * between, and the instant open or at a closing (the latest one) */
+	if (calendar_sub(&c, from, 12345, &out, &err) == MADO_OK &&
+	    (out > from || calendar_between(&c, out, from) != 12345))
 		abort();
 }
 

@@ -127,6 +127,23 @@ static void setup(struct calendar *c, const char *zone, const char *hours, bool 
 	c->jp_holidays = jp;
 }
 
+/* Each case: from + add = want (or from - add = want when back), and the
+ * business time between the two is add. */
+static void check_table(const struct cal_case *t, size_t n, bool back)
+{
+	struct mado_err err;
+	for (size_t i = 0; i < n; i++) {
+		struct calendar c;
+		setup(&c, t[i].zone, t[i].hours, !strcmp(t[i].zone, "Asia/Tokyo"));
+		int64_t got = 0, from = at(t[i].from), want = at(t[i].want);
+		mado_status st = back ? calendar_sub(&c, from, t[i].add, &got, &err) : calendar_add(&c, from, t[i].add, &got, &err);
+		ok(st == MADO_OK && got == want, "%s: %s (off by %llds)", back ? "sub" : "add", t[i].what,
+		   (long long)(got - want));
+		is_int(back ? calendar_between(&c, want, from) : calendar_between(&c, from, want), t[i].add, "between: %s",
+		       t[i].what);
+	}
+}
+
 static void check_arithmetic(void)
 {
 	static const char *const jp9to6 = "mon-fri 09:00-18:00";
@@ -156,15 +173,7 @@ static void check_arithmetic(void)
 		{ "Europe/Berlin", "mon-fri 09:00-17:00", "2026-10-23T16:00:00+02:00", 2 * 3600, "2026-10-26T10:00:00+01:00", "Berlin: over fall back" },
 		{ "America/New_York", "mon-sun 00:00-24:00", "2026-03-07T00:00:00-05:00", 47 * 3600, "2026-03-09T00:00:00-04:00", "24x7: the spring-forward day has 23 hours" },
 	};
-	struct mado_err err;
-	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-		struct calendar c;
-		setup(&c, t[i].zone, t[i].hours, !strcmp(t[i].zone, "Asia/Tokyo"));
-		int64_t got = 0, from = at(t[i].from), want = at(t[i].want);
-		ok(calendar_add(&c, from, t[i].add, &got, &err) == MADO_OK && got == want, "add: %s (off by %llds)",
-		   t[i].what, (long long)(got - want));
-		is_int(calendar_between(&c, from, want), t[i].add, "between: %s", t[i].what);
-	}
+	check_table(t, sizeof t / sizeof t[0], false);
 }
 
 static void check_custom_and_pauses(void)
@@ -202,6 +211,53 @@ static void check_custom_and_pauses(void)
 	ok(calendar_add(&c, 0, CAL_MAX_SPAN + 1, &got, &err) == MADO_ELIMIT, "absurd durations refused");
 }
 
+/* Going back from a due time: where an SLA warning lands. The result is
+ * the latest instant with that much business time before the due time,
+ * so that a warning before a morning due time comes at the opening, not
+ * over the night. */
+static void check_subtraction(void)
+{
+	static const char *const jp9to6 = "mon-fri 09:00-18:00";
+	static const struct cal_case t[] = {
+		{ "Asia/Tokyo", jp9to6, "2026-04-21T10:00:00+09:00", 3600, "2026-04-21T09:00:00+09:00", "1h before 10:00: the opening, not 09:00 wall clock over the night" },
+		{ "Asia/Tokyo", jp9to6, "2026-04-21T09:30:00+09:00", 3600, "2026-04-20T17:30:00+09:00", "1h before 09:30: half an hour the evening before" },
+		{ "Asia/Tokyo", jp9to6, "2026-04-21T09:00:00+09:00", 3600, "2026-04-20T17:00:00+09:00", "1h before the opening: 17:00 the day before" },
+		{ "Asia/Tokyo", jp9to6, "2026-04-21T15:00:00+09:00", 1800, "2026-04-21T14:30:00+09:00", "inside the day: like wall clock" },
+		{ "Asia/Tokyo", jp9to6, "2026-04-27T10:00:00+09:00", 2 * 3600, "2026-04-24T17:00:00+09:00", "Monday 10:00: back over the weekend to Friday" },
+		{ "Asia/Tokyo", jp9to6, "2026-09-24T10:00:00+09:00", 4 * 3600, "2026-09-18T15:00:00+09:00", "back over Silver Week (citizen's holiday)" },
+		{ "Asia/Tokyo", jp9to6, "2026-05-07T09:30:00+09:00", 3600, "2026-05-01T17:30:00+09:00", "back over Golden Week and its substitute holiday" },
+		{ "Asia/Tokyo", "mon-fri 09:00-12:00,13:00-18:00", "2026-04-20T13:30:00+09:00", 3600, "2026-04-20T11:30:00+09:00", "over the lunch break" },
+		{ "Asia/Tokyo", jp9to6, "2026-04-25T12:00:00+09:00", 3600, "2026-04-24T17:00:00+09:00", "from a Saturday" },
+		{ "America/New_York", "mon-fri 09:00-17:00", "2026-03-09T10:00:00-04:00", 2 * 3600, "2026-03-06T16:00:00-05:00", "New York: back over spring forward" },
+		{ "Europe/Berlin", "mon-fri 09:00-17:00", "2026-10-26T10:00:00+01:00", 2 * 3600, "2026-10-23T16:00:00+02:00", "Berlin: back over fall back" },
+	};
+	check_table(t, sizeof t / sizeof t[0], true);
+	struct mado_err err;
+	struct calendar closed;
+	int64_t got;
+	setup(&closed, "UTC", "", false);
+	ok(calendar_sub(&closed, 0, 60, &got, &err) == MADO_EINVAL, "sub on a calendar with no hours: an error, not a hang");
+}
+
+static void check_open_at(void)
+{
+	static const struct { const char *when; bool open; const char *what; } t[] = {
+		{ "2026-09-18T10:00:00+09:00", true, "a Friday morning" },
+		{ "2026-09-18T09:00:00+09:00", true, "the opening minute" },
+		{ "2026-09-18T18:00:00+09:00", false, "the closing instant" },
+		{ "2026-09-18T08:59:59+09:00", false, "a second before opening" },
+		{ "2026-09-19T10:00:00+09:00", false, "a Saturday" },
+		{ "2026-09-21T10:00:00+09:00", false, "敬老の日" },
+		{ "2026-09-22T10:00:00+09:00", false, "国民の休日" },
+		{ "2026-09-24T10:00:00+09:00", true, "the Thursday after" },
+		{ "2026-09-18T01:00:00Z", true, "a UTC instant inside Tokyo's hours" },
+	};
+	struct calendar c;
+	setup(&c, "Asia/Tokyo", "mon-fri 09:00-18:00", true);
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		ok(calendar_open_at(&c, at(t[i].when)) == t[i].open, "open at %s: %s", t[i].what, t[i].open ? "yes" : "no");
+}
+
 static void check_hours_parser(void)
 {
 	static const struct { const char *in, *canon; } good[] = {
@@ -235,6 +291,8 @@ int main(void)
 	check_zones();
 	check_arithmetic();
 	check_custom_and_pauses();
+	check_subtraction();
+	check_open_at();
 	check_hours_parser();
 	return done_testing();
 }

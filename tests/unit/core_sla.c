@@ -101,7 +101,7 @@ static void event(int64_t id, enum sla_event ev, int64_t now)
 
 static struct sweep_stats sweep(const struct automation_env *env, int64_t now)
 {
-	struct sweep_stats ss = { -1, -1 };
+	struct sweep_stats ss = { -1, -1, -1 };
 	if (scheduler_sweep(s, env, now, 2, &ss, &err))
 		diag("sweep: %s", err.msg);
 	return ss;

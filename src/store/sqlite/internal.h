@@ -103,6 +103,11 @@ int store_search_register(sqlite3 *db);
 		return r_;                                                   \
 	} while (0)
 
+/* The first column of sql's first row as an integer (?1 = id when id is
+ * not 0); dflt when there is no row. */
+mado_status store_first_int64(struct store *s, const char *sql, int64_t id, int64_t dflt, int64_t *out,
+                              struct mado_err *err);
+
 /* Fetch the one row of sql (whose ?1 is id) into out with read();
  * MADO_ENOTFOUND "no such <what>" when there is none. */
 typedef void (*store_row_reader)(struct arena *a, sqlite3_stmt *st, void *out);

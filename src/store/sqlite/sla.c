@@ -142,6 +142,31 @@ mado_status store_calendar_get(struct store *s, struct arena *a, int64_t id, str
 	return store_get_by_id(s, a, sql_cal_get, id, read_calendar, out, "calendar", err);
 }
 
+static const char sql_cal_by_name[] = "SELECT id FROM calendars WHERE name = ?1";
+static const char sql_ticket_calendar[] =
+	"SELECT CASE WHEN t.sla_policy_id IS NULL THEN -1 ELSE coalesce(p.calendar_id, 0) END "
+	"FROM tickets t LEFT JOIN sla_policies p ON p.id = t.sla_policy_id WHERE t.id = ?1";
+
+mado_status store_calendar_by_name(struct store *s, const char *name, int64_t *id, struct mado_err *err)
+{
+	*id = 0;
+	sqlite3_stmt *st = store_stmt(s, sql_cal_by_name, err);
+	if (!st)
+		return MADO_EDB;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	bool found = false;
+	mado_status r = store_step_row(s, st, &found, err);
+	if (found)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return r;
+}
+
+mado_status store_ticket_sla_calendar(struct store *s, int64_t ticket, int64_t *calendar_id, struct mado_err *err)
+{
+	return store_first_int64(s, sql_ticket_calendar, ticket, -1, calendar_id, err);
+}
+
 mado_status store_calendar_list(struct store *s, struct arena *a, store_calendar_cb cb, void *ctx,
                                 struct mado_err *err)
 {

@@ -422,6 +422,27 @@ mado_status store_webhook_due(struct store *s, struct arena *a, time_t now, int6
 	});
 }
 
+static const char sql_webhook_claim[] =
+	"UPDATE webhook_queue SET next_attempt_at = ?2 WHERE id = ?1 AND status = 'queued' AND next_attempt_at <= ?3";
+
+mado_status store_webhook_claim(struct store *s, int64_t id, time_t until, time_t now, bool *claimed,
+                                struct mado_err *err)
+{
+	*claimed = false;
+	sqlite3_stmt *st = store_stmt(s, sql_webhook_claim, err);
+	if (!st)
+		return MADO_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (int64_t)until);
+	sqlite3_bind_int64(st, 3, (int64_t)now);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_db_fail(s, err, "write");
+	*claimed = sqlite3_changes(store_db(s)) == 1;
+	return MADO_OK;
+}
+
 mado_status store_webhook_attempt(struct store *s, int64_t id, const char *status, const char *error,
                                   time_t next_attempt_at, time_t now, struct mado_err *err)
 {
