@@ -28,15 +28,6 @@
 #define ORG_CUSTOMERS_MAX 100
 #define QUERY_MAX 200
 
-static struct store_viewer viewer_of(const struct http_req *req)
-{
-	struct store_viewer v = { 0 };
-	v.all = req->who.role >= ROLE_SUPERVISOR;
-	v.agent_id = req->who.agent_id;
-	v.customer_id = req->who.customer_id;
-	return v;
-}
-
 /* q, cursor and limit of a list request; false with a 400 written. */
 static bool paging(struct http_req *req, struct http_resp *resp, const char **q, int64_t *after,
                    int64_t *limit)
@@ -230,7 +221,7 @@ static mado_status customer_profile(struct http_req *req, int64_t id, json_t **o
 	mado_status st = people_customer_get(req->store, req->arena, id, &c, err);
 	if (st)
 		return st;
-	struct visible_tickets vt = { .store = req->store, .v = viewer_of(req), .arr = json_array() };
+	struct visible_tickets vt = { .store = req->store, .v = api_viewer_of(req), .arr = json_array() };
 	json_t *changes = json_array();
 	if ((st = people_customer_tickets(req->store, req->arena, id, PROFILE_TICKETS_MAX, add_visible_ticket, &vt,
 	                                  err)) ||

@@ -38,10 +38,6 @@
 #include "core/sla.h"
 #include "util/clock.h"
 
-/* From api_tickets.c. */
-struct store_viewer api_viewer_of(const struct http_req *req);
-void api_store_error(struct http_resp *resp, mado_status st, const struct mado_err *err);
-
 #define MAX_TAGS_PER_REQUEST 50
 #define MAX_BULK 100
 #define MAX_CC 20
@@ -1130,6 +1126,33 @@ static int64_t body_ticket_ref(struct http_req *req, struct http_resp *resp, con
 	return n;
 }
 
+/* Two tickets a request joins (merge, link). */
+struct ticket_pair {
+	struct store_ticket t, u;
+	struct store_ticket_work w, x;
+};
+
+/* Inside the transaction: load id and other into p; o refused with 404
+ * (other_missing for the second) when one is not visible, 400 (same) when
+ * they are one ticket. */
+static mado_status load_pair(struct http_req *req, int64_t id, int64_t other, struct ticket_pair *p,
+                             struct outcome *o, const char *other_missing, const char *same, struct mado_err *err)
+{
+	bool found = false, found2 = false;
+	mado_status st = load_visible(req, id, &p->t, &p->w, &found, err);
+	if (!st && found)
+		st = load_visible(req, other, &p->u, &p->x, &found2, err);
+	if (st)
+		return st;
+	if (!found)
+		refuse(o, 404, "not_found", "no such ticket");
+	else if (!found2)
+		refuse(o, 404, "not_found", other_missing);
+	else if (other == id)
+		refuse(o, 400, "bad_request", same);
+	return MADO_OK;
+}
+
 void api_ticket_merge(struct http_req *req, struct http_resp *resp)
 {
 	int64_t id = http_param_id(req, 0), into = body_ticket_ref(req, resp, "into");
@@ -1138,27 +1161,17 @@ void api_ticket_merge(struct http_req *req, struct http_resp *resp)
 	if (!begin(req, resp))
 		return;
 	struct mado_err err;
-	struct store_ticket t, u;
-	struct store_ticket_work w, x;
-	bool found = false, found2 = false;
+	struct ticket_pair p;
 	struct outcome o = { 0 };
 	time_t now = mado_now();
-	mado_status st = load_visible(req, id, &t, &w, &found, &err);
-	if (!st && found)
-		st = load_visible(req, into, &u, &x, &found2, &err);
-	if (st)
+	mado_status st = load_pair(req, id, into, &p, &o, "no such target ticket", "a ticket cannot be merged into itself",
+	                           &err);
+	if (st || o.status)
 		goto out;
-	if (!found) {
-		refuse(&o, 404, "not_found", "no such ticket");
-	} else if (!found2) {
-		refuse(&o, 404, "not_found", "no such target ticket");
-	} else if (into == id) {
-		refuse(&o, 400, "bad_request", "a ticket cannot be merged into itself");
-	} else if (w.merged_into) {
+	if (p.w.merged_into)
 		refuse(&o, 400, "merged", "the ticket was merged already");
-	} else if (x.merged_into) {
+	else if (p.x.merged_into)
 		refuse(&o, 400, "merged", "the target was itself merged into another ticket; merge into that one");
-	}
 	if (o.status)
 		goto out;
 	if ((st = store_ticket_merge_move(req->store, id, into, &err)) ||
@@ -1167,9 +1180,10 @@ void api_ticket_merge(struct http_req *req, struct http_resp *resp)
 	    (st = event(req, into, "merge", "merged_from", NULL, num(req, id), &err)) ||
 	    (st = store_ticket_touch(req->store, into, now, &err)))
 		goto out;
-	if (strcmp(t.status, "closed") && ((st = store_ticket_set_text(req->store, id, "status", "closed", now, &err)) ||
-	                                   (st = event(req, id, "field", "status", t.status, "closed", &err)) ||
-	                                   (st = sla_ticket_event(req->store, id, SLA_EV_CHANGED, now, &err))))
+	if (strcmp(p.t.status, "closed") &&
+	    ((st = store_ticket_set_text(req->store, id, "status", "closed", now, &err)) ||
+	     (st = event(req, id, "field", "status", p.t.status, "closed", &err)) ||
+	     (st = sla_ticket_event(req->store, id, SLA_EV_CHANGED, now, &err))))
 		goto out;
 out:
 	if (finish(req, resp, st, &err, &o)) {
@@ -1188,22 +1202,12 @@ void api_ticket_link(struct http_req *req, struct http_resp *resp)
 	if (!begin(req, resp))
 		return;
 	struct mado_err err;
-	struct store_ticket t, u;
-	struct store_ticket_work w, x;
-	bool found = false, found2 = false, created = false;
+	struct ticket_pair p;
+	bool created = false;
 	struct outcome o = { 0 };
-	mado_status st = load_visible(req, id, &t, &w, &found, &err);
-	if (!st && found)
-		st = load_visible(req, other, &u, &x, &found2, &err);
-	if (st)
-		goto out;
-	if (!found)
-		refuse(&o, 404, "not_found", "no such ticket");
-	else if (!found2)
-		refuse(&o, 404, "not_found", "no such ticket to link");
-	else if (other == id)
-		refuse(&o, 400, "bad_request", "a ticket cannot be linked to itself");
-	if (o.status)
+	mado_status st = load_pair(req, id, other, &p, &o, "no such ticket to link", "a ticket cannot be linked to itself",
+	                           &err);
+	if (st || o.status)
 		goto out;
 	if ((st = store_ticket_link_add(req->store, id, other, req->who.agent_id, mado_now(), &created, &err)))
 		goto out;

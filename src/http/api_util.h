@@ -16,4 +16,12 @@ void api_actor(const struct http_req *req, char *out, size_t n);
 void api_send_result(struct http_resp *resp, int status, mado_status st, json_t *value,
                      const struct mado_err *err, const char *not_found);
 
+/* Defined in api_tickets.c, shared by every handler that shows tickets. */
+/* The viewer the caller is: all tickets for supervisors and admins, else
+ * an agent's or a customer's own. */
+struct store_viewer api_viewer_of(const struct http_req *req);
+/* A store failure as a response: 503 when busy, 404 "no such ticket"
+ * for MADO_ENOTFOUND, else 500. */
+void api_store_error(struct http_resp *resp, mado_status st, const struct mado_err *err);
+
 #endif

@@ -8,7 +8,8 @@
  * safe URLs and filtered styles; no comments, no foreign content, no
  * template. That is the mutation-XSS property: whatever the input, the
  * browser's view of our output is harmless. Both outputs must also be
- * strict UTF-8 without NULs, since they end up in JSON. The lists below are written
+ * strict UTF-8 without NULs, since they end up in JSON. The allow-lists
+ * (tests/sanitize_allow.h, shared with the unit test) are written
  * independently of the sanitizer's own tables, on purpose. A violation
  * aborts with the offending output on stderr.
  */
@@ -20,27 +21,10 @@
 #include <strings.h>
 
 #include "mail/sanitize.h"
+#include "../sanitize_allow.h"
 
-static const char *const ok_tags[] = {
-	"html", "head", "body",     /* implied by the re-parse */
-	"p", "br", "div", "span", "a", "b", "i", "u", "s", "strike", "strong",
-	"em", "small", "big", "sub", "sup", "blockquote", "pre", "code", "tt",
-	"kbd", "samp", "var", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
-	"li", "dl", "dt", "dd", "table", "caption", "thead", "tbody", "tfoot",
-	"tr", "td", "th", "colgroup", "col", "hr", "img", "wbr", "font",
-	"center", "abbr", "acronym", "dfn", "cite", "q", "del", "ins", "mark",
-	"address", "figure", "figcaption", "ruby", "rt", "rp", "rb", "rtc",
-	"article", "section", "header", "footer", "nav", "aside", "main",
-	"hgroup", NULL,
-};
-
-static const char *const ok_attrs[] = {
-	"dir", "lang", "title", "align", "style", "href", "src", "alt", "width",
-	"height", "border", "hspace", "vspace", "cellpadding", "cellspacing",
-	"bgcolor", "colspan", "rowspan", "valign", "nowrap", "span", "color",
-	"face", "size", "start", "type", "value", "noshade", "target", "rel",
-	"data-mado-remote-src", NULL,
-};
+/* Elements the re-parse adds around any fragment. */
+static const char *const implied_tags[] = { "html", "head", "body", NULL };
 
 static const char *const bad_in_style[] = {
 	"url(", "expression", "\\", "@import", "javascript", "behavior",
@@ -68,7 +52,7 @@ static void check_attr(const GumboAttribute *a)
 {
 	const char *v = a->value;
 
-	if (a->attr_namespace != GUMBO_ATTR_NAMESPACE_NONE || !listed(ok_attrs, a->name))
+	if (a->attr_namespace != GUMBO_ATTR_NAMESPACE_NONE || !listed(sanitize_ok_attrs, a->name))
 		fail("attribute not allow-listed", a->name);
 	if (strcmp(a->name, "href") == 0 && strncasecmp(v, "http://", 7) != 0 &&
 	    strncasecmp(v, "https://", 8) != 0 && strncasecmp(v, "mailto:", 7) != 0)
@@ -143,7 +127,8 @@ static void check_tree(const GumboNode *root)
 			if (e->tag_namespace != GUMBO_NAMESPACE_HTML)
 				fail("foreign element", gumbo_normalized_tagname(e->tag));
 			if (e->tag == GUMBO_TAG_UNKNOWN ||
-			    !listed(ok_tags, gumbo_normalized_tagname(e->tag)))
+			    (!listed(sanitize_ok_tags, gumbo_normalized_tagname(e->tag)) &&
+			     !listed(implied_tags, gumbo_normalized_tagname(e->tag))))
 				fail("element not allow-listed", gumbo_normalized_tagname(e->tag));
 			for (unsigned i = 0; i < e->attributes.length; i++)
 				check_attr(e->attributes.data[i]);

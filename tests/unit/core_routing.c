@@ -19,6 +19,22 @@ static int64_t open_of(struct fx *f, int64_t agent)
 	              agent);
 }
 
+/* One new ticket in a transaction of its own (routed as it is created). */
+static int64_t routed_ticket(struct fx *f, time_t at)
+{
+	fx_begin(f);
+	int64_t id = fx_new_ticket(f, NULL, "x", at);
+	fx_commit(f);
+	return id;
+}
+
+static void set_priority(struct fx *f, int64_t t, const char *priority)
+{
+	char sql[200];
+	snprintf(sql, sizeof sql, "UPDATE tickets SET priority = '%s' WHERE id = %lld", priority, (long long)t);
+	fx_exec(f, sql);
+}
+
 static void round_robin(void)
 {
 	struct fx f;
@@ -107,22 +123,13 @@ static void least_loaded(void)
 
 	/* priority weight: a with one urgent (4) vs b with two low (2) → b */
 	fx_exec(&f, "UPDATE tickets SET status = 'closed'");
-	fx_begin(&f);
-	int64_t u = fx_new_ticket(&f, NULL, "x", NOW + 100);
-	fx_commit(&f);
+	int64_t u = routed_ticket(&f, NOW + 100);
 	int64_t holder = assignee(&f, u), other = holder == a ? b : a;
-	char sql[200];
-	snprintf(sql, sizeof sql, "UPDATE tickets SET priority = 'urgent' WHERE id = %lld", (long long)u);
-	fx_exec(&f, sql);
-	fx_begin(&f);
-	int64_t l1 = fx_new_ticket(&f, NULL, "x", NOW + 101);
-	fx_commit(&f);
+	set_priority(&f, u, "urgent");
+	int64_t l1 = routed_ticket(&f, NOW + 101);
 	is_int(assignee(&f, l1), other, "one urgent ticket outweighs one normal: the other agent");
-	snprintf(sql, sizeof sql, "UPDATE tickets SET priority = 'low' WHERE id = %lld", (long long)l1);
-	fx_exec(&f, sql);
-	fx_begin(&f);
-	int64_t l2 = fx_new_ticket(&f, NULL, "x", NOW + 102);
-	fx_commit(&f);
+	set_priority(&f, l1, "low");
+	int64_t l2 = routed_ticket(&f, NOW + 102);
 	is_int(assignee(&f, l2), other, "load 4 (urgent) vs 1 (low): the lighter agent again, though it holds as many");
 	fx_close(&f);
 }

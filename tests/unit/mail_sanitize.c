@@ -17,29 +17,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sanitize_allow.h"
 #include "tap.h"
 
 /* ------------------------------------------------ output scanner */
-
-static const char *const ok_tags[] = {
-	"p", "br", "div", "span", "a", "b", "i", "u", "s", "strike", "strong",
-	"em", "small", "big", "sub", "sup", "blockquote", "pre", "code", "tt",
-	"kbd", "samp", "var", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
-	"li", "dl", "dt", "dd", "table", "caption", "thead", "tbody", "tfoot",
-	"tr", "td", "th", "colgroup", "col", "hr", "img", "wbr", "font",
-	"center", "abbr", "acronym", "dfn", "cite", "q", "del", "ins", "mark",
-	"address", "figure", "figcaption", "ruby", "rt", "rp", "rb", "rtc",
-	"article", "section", "header", "footer", "nav", "aside", "main",
-	"hgroup", NULL,
-};
-
-static const char *const ok_attrs[] = {
-	"dir", "lang", "title", "align", "style", "href", "src", "alt", "width",
-	"height", "border", "hspace", "vspace", "cellpadding", "cellspacing",
-	"bgcolor", "colspan", "rowspan", "valign", "nowrap", "span", "color",
-	"face", "size", "start", "type", "value", "noshade", "target", "rel",
-	"data-mado-remote-src", NULL,
-};
 
 static bool in_list(const char *const *l, const char *s, size_t n)
 {
@@ -75,7 +56,7 @@ static const char *out_hostile(const char *out)
 		while (isalnum((unsigned char)*p))
 			p++;
 		n = (size_t)(p - name);
-		if (!n || !in_list(ok_tags, name, n))
+		if (!n || !in_list(sanitize_ok_tags, name, n))
 			return "tag not allow-listed";
 		for (;;) {
 			const char *an, *v;
@@ -88,7 +69,7 @@ static const char *out_hostile(const char *out)
 			while (isalnum((unsigned char)*p) || *p == '-')
 				p++;
 			anl = (size_t)(p - an);
-			if (!anl || !in_list(ok_attrs, an, anl))
+			if (!anl || !in_list(sanitize_ok_attrs, an, anl))
 				return "attribute not allow-listed";
 			if (p[0] != '=' || p[1] != '"')
 				return "attribute not double-quoted";

@@ -36,6 +36,7 @@ mado_status store_step_row(struct store *s, sqlite3_stmt *st, bool *found, struc
 /* Column text copied into the arena (NULL for SQL NULL). */
 const char *store_col_str(struct arena *a, sqlite3_stmt *st, int i);
 void store_bind_text(sqlite3_stmt *st, int i, const char *v); /* NULL binds '' */
+void store_bind_text_or_null(sqlite3_stmt *st, int i, const char *v); /* NULL binds NULL */
 sqlite3 *store_db(struct store *s);
 
 /* The columns store_read_ticket() reads, followed by the FROM clause
@@ -111,6 +112,10 @@ mado_status store_first_int64(struct store *s, const char *sql, int64_t id, int6
 /* Fetch the one row of sql (whose ?1 is id) into out with read();
  * MADO_ENOTFOUND "no such <what>" when there is none. */
 typedef void (*store_row_reader)(struct arena *a, sqlite3_stmt *st, void *out);
+/* The same for a statement already bound (any key): its one row read into
+ * out, st reset after; MADO_ENOTFOUND with the message fmt when none. */
+mado_status store_get_row(struct store *s, struct arena *a, sqlite3_stmt *st, store_row_reader read, void *out,
+                          struct mado_err *err, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 mado_status store_get_by_id(struct store *s, struct arena *a, const char *sql, int64_t id,
                             store_row_reader read, void *out, const char *what, struct mado_err *err);
 

@@ -113,6 +113,18 @@ static mado_status each_row(struct store *s, struct arena *a, sqlite3_stmt *st, 
 	return r;
 }
 
+/* Every row of sql (?1 bound to id when by_id), each through fn to cb. */
+static mado_status rows_of(struct store *s, struct arena *a, const char *sql, bool by_id, int64_t id, row_fn fn,
+                           any_fn cb, void *ctx, struct mado_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql, err);
+	if (!st)
+		return MADO_EDB;
+	if (by_id)
+		sqlite3_bind_int64(st, 1, id);
+	return each_row(s, a, st, fn, cb, ctx, err);
+}
+
 /* "abc" -> "abc" with LIKE's % _ \ escaped by a backslash, into the arena. */
 static const char *like_escape(struct arena *a, const char *q)
 {
@@ -160,19 +172,27 @@ static mado_status customer_row(struct arena *a, sqlite3_stmt *st, any_fn cb, vo
 	return ((people_customer_cb)cb)(ctx, &c);
 }
 
-mado_status people_customer_search(struct store *s, struct arena *a, const char *q, int64_t after_id,
-                                   int64_t limit, people_customer_cb cb, void *ctx, struct mado_err *err)
+/* A page of sql's rows (?1 after this id, ?2 the escaped prefix, ?3 the
+ * page size), each through fn to cb. */
+static mado_status prefix_search(struct store *s, struct arena *a, const char *sql, const char *q, int64_t after_id,
+                                 int64_t limit, row_fn fn, any_fn cb, void *ctx, struct mado_err *err)
 {
 	const char *esc = like_escape(a, q);
 	if (!esc)
 		return mado_fail(err, MADO_ENOMEM, "out of memory");
-	sqlite3_stmt *st = store_stmt(s, sql_customer_search, err);
+	sqlite3_stmt *st = store_stmt(s, sql, err);
 	if (!st)
 		return MADO_EDB;
 	sqlite3_bind_int64(st, 1, after_id);
 	store_bind_text(st, 2, esc);
 	sqlite3_bind_int64(st, 3, limit);
-	return each_row(s, a, st, customer_row, (any_fn)cb, ctx, err);
+	return each_row(s, a, st, fn, cb, ctx, err);
+}
+
+mado_status people_customer_search(struct store *s, struct arena *a, const char *q, int64_t after_id,
+                                   int64_t limit, people_customer_cb cb, void *ctx, struct mado_err *err)
+{
+	return prefix_search(s, a, sql_customer_search, q, after_id, limit, customer_row, (any_fn)cb, ctx, err);
 }
 
 mado_status people_customer_get(struct store *s, struct arena *a, int64_t id, struct people_customer *out,
@@ -186,12 +206,31 @@ struct field_sql {
 	const char *sql;
 };
 
-static const char *sql_for(const struct field_sql *t, size_t n, const char *field)
+/* The fixed statement of t that sets field, ?1 bound to id and ?2 to
+ * value; MADO_EINVAL "no <what> field" for a field t does not have. */
+static mado_status field_stmt(struct store *s, const struct field_sql *t, size_t n, const char *what, int64_t id,
+                              const char *field, const char *value, sqlite3_stmt **st, struct mado_err *err)
 {
-	for (size_t i = 0; i < n; i++)
+	const char *sql = NULL;
+	for (size_t i = 0; !sql && i < n; i++)
 		if (strcmp(t[i].field, field) == 0)
-			return t[i].sql;
-	return NULL;
+			sql = t[i].sql;
+	if (!sql)
+		return mado_fail(err, MADO_EINVAL, "no %s field %s", what, field);
+	if (!(*st = store_stmt(s, sql, err)))
+		return MADO_EDB;
+	sqlite3_bind_int64(*st, 1, id);
+	store_bind_text(*st, 2, value);
+	return MADO_OK;
+}
+
+/* field_stmt() run: for statements with no more parameters. */
+static mado_status set_field(struct store *s, const struct field_sql *t, size_t n, const char *what, int64_t id,
+                             const char *field, const char *value, struct mado_err *err)
+{
+	sqlite3_stmt *st;
+	mado_status r = field_stmt(s, t, n, what, id, field, value, &st, err);
+	return r ? r : store_step_done(s, st, err);
 }
 
 static const struct field_sql customer_fields[] = {
@@ -204,14 +243,11 @@ static const struct field_sql customer_fields[] = {
 mado_status people_customer_set(struct store *s, int64_t id, const char *field, const char *value, time_t now,
                                 struct mado_err *err)
 {
-	const char *sql = sql_for(customer_fields, sizeof customer_fields / sizeof customer_fields[0], field);
-	if (!sql)
-		return mado_fail(err, MADO_EINVAL, "no customer field %s", field);
-	sqlite3_stmt *st = store_stmt(s, sql, err);
-	if (!st)
-		return MADO_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	store_bind_text(st, 2, value);
+	sqlite3_stmt *st;
+	mado_status r = field_stmt(s, customer_fields, sizeof customer_fields / sizeof customer_fields[0], "customer", id,
+	                           field, value, &st, err);
+	if (r)
+		return r;
 	sqlite3_bind_int64(st, 3, (int64_t)now);
 	return store_step_done(s, st, err);
 }
@@ -259,16 +295,7 @@ static mado_status org_row(struct arena *a, sqlite3_stmt *st, any_fn cb, void *c
 mado_status people_org_search(struct store *s, struct arena *a, const char *q, int64_t after_id, int64_t limit,
                               people_org_cb cb, void *ctx, struct mado_err *err)
 {
-	const char *esc = like_escape(a, q);
-	if (!esc)
-		return mado_fail(err, MADO_ENOMEM, "out of memory");
-	sqlite3_stmt *st = store_stmt(s, sql_org_search, err);
-	if (!st)
-		return MADO_EDB;
-	sqlite3_bind_int64(st, 1, after_id);
-	store_bind_text(st, 2, esc);
-	sqlite3_bind_int64(st, 3, limit);
-	return each_row(s, a, st, org_row, (any_fn)cb, ctx, err);
+	return prefix_search(s, a, sql_org_search, q, after_id, limit, org_row, (any_fn)cb, ctx, err);
 }
 
 mado_status people_org_get(struct store *s, struct arena *a, int64_t id, struct people_org *out,
@@ -285,15 +312,7 @@ static const struct field_sql org_fields[] = {
 mado_status people_org_set(struct store *s, int64_t id, const char *field, const char *value,
                            struct mado_err *err)
 {
-	const char *sql = sql_for(org_fields, sizeof org_fields / sizeof org_fields[0], field);
-	if (!sql)
-		return mado_fail(err, MADO_EINVAL, "no organization field %s", field);
-	sqlite3_stmt *st = store_stmt(s, sql, err);
-	if (!st)
-		return MADO_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	store_bind_text(st, 2, value);
-	return store_step_done(s, st, err);
+	return set_field(s, org_fields, sizeof org_fields / sizeof org_fields[0], "organization", id, field, value, err);
 }
 
 mado_status people_org_set_shared(struct store *s, int64_t id, bool shared, struct mado_err *err)
@@ -319,14 +338,6 @@ mado_status people_org_customers(struct store *s, struct arena *a, int64_t org_i
 
 /* ---- audit ---- */
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		store_bind_text(st, i, v);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 mado_status people_audit_add(struct store *s, const char *subject, int64_t subject_id, const char *actor,
                              const char *field, const char *old_value, const char *new_value, time_t now,
                              struct mado_err *err)
@@ -338,8 +349,8 @@ mado_status people_audit_add(struct store *s, const char *subject, int64_t subje
 	sqlite3_bind_int64(st, 2, subject_id);
 	store_bind_text(st, 3, actor);
 	store_bind_text(st, 4, field);
-	bind_text_or_null(st, 5, old_value);
-	bind_text_or_null(st, 6, new_value);
+	store_bind_text_or_null(st, 5, old_value);
+	store_bind_text_or_null(st, 6, new_value);
 	sqlite3_bind_int64(st, 7, (int64_t)now);
 	return store_step_done(s, st, err);
 }
@@ -389,10 +400,7 @@ static mado_status agent_row(struct arena *a, sqlite3_stmt *st, any_fn cb, void 
 mado_status people_agent_list(struct store *s, struct arena *a, people_agent_cb cb, void *ctx,
                               struct mado_err *err)
 {
-	sqlite3_stmt *st = store_stmt(s, sql_agent_list, err);
-	if (!st)
-		return MADO_EDB;
-	return each_row(s, a, st, agent_row, (any_fn)cb, ctx, err);
+	return rows_of(s, a, sql_agent_list, false, 0, agent_row, (any_fn)cb, ctx, err);
 }
 
 static const struct field_sql agent_fields[] = {
@@ -407,15 +415,7 @@ static const struct field_sql agent_fields[] = {
 mado_status people_agent_set(struct store *s, int64_t id, const char *field, const char *value,
                              struct mado_err *err)
 {
-	const char *sql = sql_for(agent_fields, sizeof agent_fields / sizeof agent_fields[0], field);
-	if (!sql)
-		return mado_fail(err, MADO_EINVAL, "no agent field %s", field);
-	sqlite3_stmt *st = store_stmt(s, sql, err);
-	if (!st)
-		return MADO_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	store_bind_text(st, 2, value);
-	return store_step_done(s, st, err);
+	return set_field(s, agent_fields, sizeof agent_fields / sizeof agent_fields[0], "agent", id, field, value, err);
 }
 
 static mado_status id_row(struct arena *a, sqlite3_stmt *st, any_fn cb, void *ctx)
@@ -427,11 +427,7 @@ static mado_status id_row(struct arena *a, sqlite3_stmt *st, any_fn cb, void *ct
 mado_status people_agent_groups(struct store *s, int64_t agent_id, people_id_cb cb, void *ctx,
                                 struct mado_err *err)
 {
-	sqlite3_stmt *st = store_stmt(s, sql_agent_groups, err);
-	if (!st)
-		return MADO_EDB;
-	sqlite3_bind_int64(st, 1, agent_id);
-	return each_row(s, NULL, st, id_row, (any_fn)cb, ctx, err);
+	return rows_of(s, NULL, sql_agent_groups, true, agent_id, id_row, (any_fn)cb, ctx, err);
 }
 
 mado_status people_agent_groups_set(struct store *s, int64_t agent_id, const int64_t *ids, size_t n,
@@ -471,10 +467,7 @@ static mado_status group_row(struct arena *a, sqlite3_stmt *st, any_fn cb, void 
 mado_status people_group_list(struct store *s, struct arena *a, people_group_cb cb, void *ctx,
                               struct mado_err *err)
 {
-	sqlite3_stmt *st = store_stmt(s, sql_group_list, err);
-	if (!st)
-		return MADO_EDB;
-	return each_row(s, a, st, group_row, (any_fn)cb, ctx, err);
+	return rows_of(s, a, sql_group_list, false, 0, group_row, (any_fn)cb, ctx, err);
 }
 
 mado_status people_group_get(struct store *s, struct arena *a, int64_t id, struct people_group *out,
@@ -486,14 +479,24 @@ mado_status people_group_get(struct store *s, struct arena *a, int64_t id, struc
 mado_status people_group_members(struct store *s, int64_t group_id, people_id_cb cb, void *ctx,
                                  struct mado_err *err)
 {
-	sqlite3_stmt *st = store_stmt(s, sql_group_members, err);
-	if (!st)
-		return MADO_EDB;
-	sqlite3_bind_int64(st, 1, group_id);
-	return each_row(s, NULL, st, id_row, (any_fn)cb, ctx, err);
+	return rows_of(s, NULL, sql_group_members, true, group_id, id_row, (any_fn)cb, ctx, err);
 }
 
 /* ---- attachments and message bodies ---- */
+
+/* A store_row_reader: out is a struct people_attachment. */
+static void read_attachment(struct arena *a, sqlite3_stmt *st, void *out)
+{
+	struct people_attachment *x = out;
+	x->id = sqlite3_column_int64(st, 0);
+	x->message_row = sqlite3_column_int64(st, 1);
+	x->ticket_id = sqlite3_column_int64(st, 2);
+	x->sha256 = store_col_str(a, st, 3);
+	x->filename = store_col_str(a, st, 4);
+	x->content_type = store_col_str(a, st, 5);
+	x->size = sqlite3_column_int64(st, 6);
+	x->stored = sqlite3_column_int(st, 7);
+}
 
 mado_status people_attachment_by_token(struct store *s, struct arena *a, const char *token,
                                        struct people_attachment *out, struct mado_err *err)
@@ -502,22 +505,7 @@ mado_status people_attachment_by_token(struct store *s, struct arena *a, const c
 	if (!st)
 		return MADO_EDB;
 	store_bind_text(st, 1, token);
-	bool found;
-	mado_status r = store_step_row(s, st, &found, err);
-	if (r == MADO_OK && found) {
-		out->id = sqlite3_column_int64(st, 0);
-		out->message_row = sqlite3_column_int64(st, 1);
-		out->ticket_id = sqlite3_column_int64(st, 2);
-		out->sha256 = store_col_str(a, st, 3);
-		out->filename = store_col_str(a, st, 4);
-		out->content_type = store_col_str(a, st, 5);
-		out->size = sqlite3_column_int64(st, 6);
-		out->stored = sqlite3_column_int(st, 7);
-	}
-	sqlite3_reset(st);
-	if (r == MADO_OK && !found)
-		return mado_fail(err, MADO_ENOTFOUND, "no such attachment");
-	return r;
+	return store_get_row(s, a, st, read_attachment, out, err, "no such attachment");
 }
 
 mado_status people_attachment_url(struct store *s, struct arena *a, int64_t attachment_id, const char **url,
@@ -543,6 +531,17 @@ mado_status people_attachment_url(struct store *s, struct arena *a, int64_t atta
 	return r;
 }
 
+/* A store_row_reader: out is a struct people_message_body. */
+static void read_message_body(struct arena *a, sqlite3_stmt *st, void *out)
+{
+	struct people_message_body *b = out;
+	b->id = sqlite3_column_int64(st, 0);
+	b->ticket_id = sqlite3_column_int64(st, 1);
+	b->subject = store_col_str(a, st, 2);
+	b->body_text = store_col_str(a, st, 3);
+	b->body_html = store_col_str(a, st, 4);
+}
+
 mado_status people_message_body(struct store *s, struct arena *a, int64_t message_row,
                                 struct people_message_body *out, struct mado_err *err)
 {
@@ -550,19 +549,7 @@ mado_status people_message_body(struct store *s, struct arena *a, int64_t messag
 	if (!st)
 		return MADO_EDB;
 	sqlite3_bind_int64(st, 1, message_row);
-	bool found;
-	mado_status r = store_step_row(s, st, &found, err);
-	if (r == MADO_OK && found) {
-		out->id = sqlite3_column_int64(st, 0);
-		out->ticket_id = sqlite3_column_int64(st, 1);
-		out->subject = store_col_str(a, st, 2);
-		out->body_text = store_col_str(a, st, 3);
-		out->body_html = store_col_str(a, st, 4);
-	}
-	sqlite3_reset(st);
-	if (r == MADO_OK && !found)
-		return mado_fail(err, MADO_ENOTFOUND, "no such message");
-	return r;
+	return store_get_row(s, a, st, read_message_body, out, err, "no such message");
 }
 
 /* ---- uploads ---- */
@@ -582,6 +569,20 @@ mado_status people_upload_add(struct store *s, const struct people_upload *u, st
 	return store_step_done(s, st, err);
 }
 
+/* A store_row_reader: out is a struct people_upload. */
+static void read_upload(struct arena *a, sqlite3_stmt *st, void *out)
+{
+	struct people_upload *u = out;
+	u->id = store_col_str(a, st, 0);
+	u->agent_id = sqlite3_column_int64(st, 1);
+	u->sha256 = store_col_str(a, st, 2);
+	u->filename = store_col_str(a, st, 3);
+	u->content_type = store_col_str(a, st, 4);
+	u->size = sqlite3_column_int64(st, 5);
+	u->created_at = (time_t)sqlite3_column_int64(st, 6);
+	u->used_at = (time_t)sqlite3_column_int64(st, 7);
+}
+
 mado_status people_upload_get(struct store *s, struct arena *a, const char *id, int64_t agent_id,
                               struct people_upload *out, struct mado_err *err)
 {
@@ -590,22 +591,7 @@ mado_status people_upload_get(struct store *s, struct arena *a, const char *id, 
 		return MADO_EDB;
 	store_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, agent_id);
-	bool found;
-	mado_status r = store_step_row(s, st, &found, err);
-	if (r == MADO_OK && found) {
-		out->id = store_col_str(a, st, 0);
-		out->agent_id = sqlite3_column_int64(st, 1);
-		out->sha256 = store_col_str(a, st, 2);
-		out->filename = store_col_str(a, st, 3);
-		out->content_type = store_col_str(a, st, 4);
-		out->size = sqlite3_column_int64(st, 5);
-		out->created_at = (time_t)sqlite3_column_int64(st, 6);
-		out->used_at = (time_t)sqlite3_column_int64(st, 7);
-	}
-	sqlite3_reset(st);
-	if (r == MADO_OK && !found)
-		return mado_fail(err, MADO_ENOTFOUND, "no such upload");
-	return r;
+	return store_get_row(s, a, st, read_upload, out, err, "no such upload");
 }
 
 

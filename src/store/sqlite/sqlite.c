@@ -11,6 +11,7 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,6 +253,30 @@ void store_bind_text(sqlite3_stmt *st, int i, const char *v)
 	bind_text(st, i, v);
 }
 
+void store_bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+	bind_text_or_null(st, i, v);
+}
+
+mado_status store_get_row(struct store *s, struct arena *a, sqlite3_stmt *st, store_row_reader read, void *out,
+                          struct mado_err *err, const char *fmt, ...)
+{
+	bool found;
+	mado_status r = step_row(s, st, &found, err);
+	if (r == MADO_OK && found)
+		read(a, st, out);
+	sqlite3_reset(st);
+	if (r == MADO_OK && !found) {
+		char msg[sizeof err->msg];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof msg, fmt, ap);
+		va_end(ap);
+		return mado_fail(err, MADO_ENOTFOUND, "%s", msg);
+	}
+	return r;
+}
+
 mado_status store_get_by_id(struct store *s, struct arena *a, const char *sql, int64_t id,
                             store_row_reader read, void *out, const char *what, struct mado_err *err)
 {
@@ -259,14 +284,7 @@ mado_status store_get_by_id(struct store *s, struct arena *a, const char *sql, i
 	if (!st)
 		return MADO_EDB;
 	sqlite3_bind_int64(st, 1, id);
-	bool found;
-	mado_status r = step_row(s, st, &found, err);
-	if (r == MADO_OK && found)
-		read(a, st, out);
-	sqlite3_reset(st);
-	if (r == MADO_OK && !found)
-		return mado_fail(err, MADO_ENOTFOUND, "no such %s", what);
-	return r;
+	return store_get_row(s, a, st, read, out, err, "no such %s", what);
 }
 
 sqlite3 *store_db(struct store *s)
@@ -919,6 +937,12 @@ mado_status store_ticket_list(struct store *s, struct arena *a, const struct sto
 	});
 }
 
+/* A store_row_reader: out is a struct store_ticket. */
+static void read_ticket_row(struct arena *a, sqlite3_stmt *st, void *out)
+{
+	store_read_ticket(a, st, out);
+}
+
 mado_status store_ticket_get(struct store *s, struct arena *a, int64_t id, struct store_ticket *t,
                              struct mado_err *err)
 {
@@ -926,23 +950,24 @@ mado_status store_ticket_get(struct store *s, struct arena *a, int64_t id, struc
 	if (!st)
 		return MADO_EDB;
 	sqlite3_bind_int64(st, 1, id);
-	bool found;
-	mado_status r = step_row(s, st, &found, err);
-	if (r == MADO_OK && found)
-		store_read_ticket(a, st, t);
-	sqlite3_reset(st);
-	if (r == MADO_OK && !found)
-		return mado_fail(err, MADO_ENOTFOUND, "no ticket #%lld", (long long)id);
-	return r;
+	return store_get_row(s, a, st, read_ticket_row, t, err, "no ticket #%lld", (long long)id);
+}
+
+/* Statement id with ?1 bound to ticket_id: the lists of one ticket's parts. */
+static sqlite3_stmt *prep_ticket(struct store *s, enum stmt_id id, int64_t ticket_id, struct mado_err *err)
+{
+	sqlite3_stmt *st = prep(s, id, err);
+	if (st)
+		sqlite3_bind_int64(st, 1, ticket_id);
+	return st;
 }
 
 mado_status store_message_list(struct store *s, struct arena *a, int64_t ticket_id,
                                store_message_cb cb, void *ctx, struct mado_err *err)
 {
-	sqlite3_stmt *st = prep(s, S_MSG_LIST, err);
+	sqlite3_stmt *st = prep_ticket(s, S_MSG_LIST, ticket_id, err);
 	if (!st)
 		return MADO_EDB;
-	sqlite3_bind_int64(st, 1, ticket_id);
 	STORE_EACH_ROW(s, st, err, {
 		struct store_message m = {
 			.id = sqlite3_column_int64(st, 0),
@@ -976,10 +1001,9 @@ mado_status store_message_list(struct store *s, struct arena *a, int64_t ticket_
 mado_status store_attachment_list(struct store *s, struct arena *a, int64_t ticket_id,
                                   store_attachment_cb cb, void *ctx, struct mado_err *err)
 {
-	sqlite3_stmt *st = prep(s, S_ATT_LIST, err);
+	sqlite3_stmt *st = prep_ticket(s, S_ATT_LIST, ticket_id, err);
 	if (!st)
 		return MADO_EDB;
-	sqlite3_bind_int64(st, 1, ticket_id);
 	STORE_EACH_ROW(s, st, err, {
 		struct store_attachment x = {
 			.id = sqlite3_column_int64(st, 0),
@@ -999,10 +1023,9 @@ mado_status store_attachment_list(struct store *s, struct arena *a, int64_t tick
 mado_status store_participant_list(struct store *s, struct arena *a, int64_t ticket_id,
                                    store_participant_cb cb, void *ctx, struct mado_err *err)
 {
-	sqlite3_stmt *st = prep(s, S_PART_LIST, err);
+	sqlite3_stmt *st = prep_ticket(s, S_PART_LIST, ticket_id, err);
 	if (!st)
 		return MADO_EDB;
-	sqlite3_bind_int64(st, 1, ticket_id);
 	STORE_EACH_ROW(s, st, err, {
 		struct store_participant p = { col_str(a, st, 0), col_str(a, st, 1), col_str(a, st, 2) };
 		r_ = cb(ctx, &p);
@@ -1012,10 +1035,9 @@ mado_status store_participant_list(struct store *s, struct arena *a, int64_t tic
 mado_status store_event_list(struct store *s, struct arena *a, int64_t ticket_id,
                              store_event_cb cb, void *ctx, struct mado_err *err)
 {
-	sqlite3_stmt *st = prep(s, S_EVENT_LIST, err);
+	sqlite3_stmt *st = prep_ticket(s, S_EVENT_LIST, ticket_id, err);
 	if (!st)
 		return MADO_EDB;
-	sqlite3_bind_int64(st, 1, ticket_id);
 	STORE_EACH_ROW(s, st, err, {
 		struct store_event e = {
 			.id = sqlite3_column_int64(st, 0),
@@ -1030,6 +1052,19 @@ mado_status store_event_list(struct store *s, struct arena *a, int64_t ticket_id
 	});
 }
 
+/* A store_row_reader: out is a struct store_customer. */
+static void read_customer(struct arena *a, sqlite3_stmt *st, void *out)
+{
+	struct store_customer *c = out;
+	c->id = sqlite3_column_int64(st, 0);
+	c->email = col_str(a, st, 1);
+	c->name = col_str(a, st, 2);
+	c->bounce_status = col_str(a, st, 3);
+	c->bounce_reason = col_str(a, st, 4);
+	c->bouncing = sqlite3_column_int(st, 5);
+	c->organization_id = sqlite3_column_int64(st, 6);
+}
+
 mado_status store_customer_get(struct store *s, struct arena *a, const char *email,
                                struct store_customer *c, struct mado_err *err)
 {
@@ -1037,21 +1072,7 @@ mado_status store_customer_get(struct store *s, struct arena *a, const char *ema
 	if (!st)
 		return MADO_EDB;
 	bind_text(st, 1, email);
-	bool found;
-	mado_status r = step_row(s, st, &found, err);
-	if (r == MADO_OK && found) {
-		c->id = sqlite3_column_int64(st, 0);
-		c->email = col_str(a, st, 1);
-		c->name = col_str(a, st, 2);
-		c->bounce_status = col_str(a, st, 3);
-		c->bounce_reason = col_str(a, st, 4);
-		c->bouncing = sqlite3_column_int(st, 5);
-		c->organization_id = sqlite3_column_int64(st, 6);
-	}
-	sqlite3_reset(st);
-	if (r == MADO_OK && !found)
-		return mado_fail(err, MADO_ENOTFOUND, "no customer %s", email);
-	return r;
+	return store_get_row(s, a, st, read_customer, c, err, "no customer %s", email);
 }
 
 mado_status store_count(struct store *s, const char *table, int64_t *n, struct mado_err *err)

@@ -320,8 +320,10 @@ static const char sql_work_get[] = "SELECT " WORK_COLS "FROM tickets t WHERE t.i
 static const char sql_work_each[] =
 	"SELECT " WORK_COLS ", t.id FROM tickets t WHERE t.id IN (SELECT value FROM json_each(?1))";
 
-static void read_work(struct arena *a, sqlite3_stmt *st, struct store_ticket_work *w)
+/* A store_row_reader: out is a struct store_ticket_work. */
+static void read_work(struct arena *a, sqlite3_stmt *st, void *out)
 {
+	struct store_ticket_work *w = out;
 	w->group_id = sqlite3_column_int64(st, 0);
 	w->assignee_id = sqlite3_column_int64(st, 1);
 	w->parent_id = sqlite3_column_int64(st, 2);
@@ -364,14 +366,7 @@ mado_status store_ticket_work_get(struct store *s, struct arena *a, int64_t id, 
 	if (!st)
 		return MADO_EDB;
 	sqlite3_bind_int64(st, 1, id);
-	bool found;
-	mado_status r = store_step_row(s, st, &found, err);
-	if (r == MADO_OK && found)
-		read_work(a, st, w);
-	sqlite3_reset(st);
-	if (r == MADO_OK && !found)
-		return mado_fail(err, MADO_ENOTFOUND, "no ticket #%lld", (long long)id);
-	return r;
+	return store_get_row(s, a, st, read_work, w, err, "no ticket #%lld", (long long)id);
 }
 
 static const char sql_set_status[] = "UPDATE tickets SET status = ?2, updated_at = max(updated_at, ?3) WHERE id = ?1";
@@ -517,8 +512,10 @@ mado_status store_field_def_add(struct store *s, const char *key, const char *la
 	return MADO_OK;
 }
 
-static void read_field_def(struct arena *a, sqlite3_stmt *st, struct store_field_def *d)
+/* A store_row_reader: out is a struct store_field_def. */
+static void read_field_def(struct arena *a, sqlite3_stmt *st, void *out)
 {
+	struct store_field_def *d = out;
 	d->id = sqlite3_column_int64(st, 0);
 	d->key = store_col_str(a, st, 1);
 	d->label = store_col_str(a, st, 2);
@@ -548,14 +545,7 @@ mado_status store_field_def_get(struct store *s, struct arena *a, const char *ke
 	if (!st)
 		return MADO_EDB;
 	store_bind_text(st, 1, key);
-	bool found;
-	mado_status r = store_step_row(s, st, &found, err);
-	if (r == MADO_OK && found)
-		read_field_def(a, st, d);
-	sqlite3_reset(st);
-	if (r == MADO_OK && !found)
-		return mado_fail(err, MADO_ENOTFOUND, "no custom field %s", key);
-	return r;
+	return store_get_row(s, a, st, read_field_def, d, err, "no custom field %s", key);
 }
 
 mado_status store_field_value_set(struct store *s, struct arena *a, int64_t ticket_id, int64_t field_id,
@@ -823,6 +813,17 @@ mado_status store_ticket_last_inbound(struct store *s, struct arena *a, int64_t 
 	return r;
 }
 
+/* A store_row_reader: out is a struct store_upload. */
+static void read_upload(struct arena *a, sqlite3_stmt *st, void *out)
+{
+	struct store_upload *u = out;
+	u->id = store_col_str(a, st, 0);
+	u->sha256 = store_col_str(a, st, 1);
+	u->filename = store_col_str(a, st, 2);
+	u->content_type = store_col_str(a, st, 3);
+	u->size = sqlite3_column_int64(st, 4);
+}
+
 mado_status store_upload_take(struct store *s, struct arena *a, const char *id, int64_t agent_id, time_t now,
                               struct store_upload *out, struct mado_err *err)
 {
@@ -831,20 +832,9 @@ mado_status store_upload_take(struct store *s, struct arena *a, const char *id, 
 		return MADO_EDB;
 	store_bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, agent_id);
-	bool found;
-	mado_status r = store_step_row(s, st, &found, err);
-	if (r == MADO_OK && found) {
-		out->id = store_col_str(a, st, 0);
-		out->sha256 = store_col_str(a, st, 1);
-		out->filename = store_col_str(a, st, 2);
-		out->content_type = store_col_str(a, st, 3);
-		out->size = sqlite3_column_int64(st, 4);
-	}
-	sqlite3_reset(st);
+	mado_status r = store_get_row(s, a, st, read_upload, out, err, "no unused upload %s of yours", id);
 	if (r)
 		return r;
-	if (!found)
-		return mado_fail(err, MADO_ENOTFOUND, "no unused upload %s of yours", id);
 	st = store_stmt(s, sql_upload_use, err);
 	if (!st)
 		return MADO_EDB;
