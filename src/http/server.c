@@ -236,8 +236,13 @@ static void *drainer(void *arg)
 		struct mado_err err;
 		bool more = false;   /* a backlog to index: no pause */
 		if (!st && store_open(s->ws->db_path, 5000, &st, &err) == MADO_OK &&
-		    intake_ctx_init(&ctx, st, s->ws->blob_dir, &s->ws->cfg, s->ws->key, &err) == MADO_OK)
+		    intake_ctx_init(&ctx, st, s->ws->blob_dir, &s->ws->cfg, s->ws->key, &err) == MADO_OK) {
+			/* intake appends and looks up by index; indexing a backlog
+			 * for search reads every message once: neither needs the
+			 * readers' 16 MB, which would only add to the RSS */
+			store_set_cache_kib(st, 4096);
 			have_ctx = true;
+		}
 		if (have_ctx) {
 			struct drain_stats ds;
 			if (intake_drain(&ctx, s->ws->spool_dir, s->ws->cfg.drain_batch, 0, &ds, &err) != MADO_OK)

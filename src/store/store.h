@@ -32,6 +32,9 @@ void store_close(struct store *s);
 int store_schema_version(struct store *s);
 /* Change the lock wait (e.g. to the time left before a deadline). */
 void store_set_busy_ms(struct store *s, int busy_ms);
+/* Change the page cache (16 MB from store_open) to kib KiB; a smaller one
+ * gives the excess back at once. */
+void store_set_cache_kib(struct store *s, int kib);
 
 mado_status store_begin(struct store *s, struct mado_err *err);   /* BEGIN IMMEDIATE */
 /* A read-only request's statements in one snapshot (and one WAL read

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "store/migrations.h"
+#include "store/sqlite/internal.h"
 #include "store/store.h"
 #include "tap.h"
 
@@ -28,6 +29,12 @@ int main(void)
 	ok(version >= 2, "schema version %d", version);
 	store_close(s);
 	ok(store_open(path, 1000, &s, &err) == MADO_OK, "reopen: migrations are idempotent");
+	sqlite3_stmt *cs;
+	store_set_cache_kib(s, 4096);
+	sqlite3_prepare_v2(store_db(s), "PRAGMA cache_size", -1, &cs, NULL);
+	is_int(sqlite3_step(cs) == SQLITE_ROW ? sqlite3_column_int(cs, 0) : 0, -4096,
+	       "store_set_cache_kib: the page cache is 4 MiB (serve's drain loop)");
+	sqlite3_finalize(cs);
 
 	/* bound parameters: SQL metacharacters are data */
 	const char *evil = "x'); DROP TABLE tickets; --";

@@ -528,6 +528,13 @@ void store_set_busy_ms(struct store *s, int busy_ms)
 	sqlite3_busy_timeout(s->db, busy_ms > 0 ? busy_ms : 1);
 }
 
+void store_set_cache_kib(struct store *s, int kib)
+{
+	char pragma[48];
+	snprintf(pragma, sizeof pragma, "PRAGMA cache_size=-%d", kib > 0 ? kib : 1);
+	sqlite3_exec(s->db, pragma, NULL, NULL, NULL);   /* a pragma that cannot fail on an open connection */
+}
+
 mado_status store_begin(struct store *s, struct mado_err *err)
 {
 	return exec(s, "BEGIN IMMEDIATE", err);
