@@ -176,7 +176,9 @@ REMINDERS="SELECT count(*) FROM outbox o JOIN messages m ON m.id = o.message_id 
 i=0; while [ "$(sql "$W" "$REMINDERS")" -lt 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
 is "$(sql "$W" "$REMINDERS")" 1 "the scheduler in mado serve queued the reminder"
 wait_for "$TMPROOT/sched.sse" 'event: ticket.updated' 3
-is "$(sed -n 's/^data: //p' "$TMPROOT/sched.sse" | jq -r .ticket_id | sort -u | tr '\n' ' ')" "$T2 " \
+# (the outbox sender in the same server may publish other tickets too: a
+# notice it failed to deliver to port 25 is an update of that ticket)
+is "$(sed -n 's/^data: //p' "$TMPROOT/sched.sse" | jq -r .ticket_id | sort -u | grep -cx "$T2")" 1 \
 	"…and published ticket.updated for it on the live event stream"
 kill "$SSE_PID" 2>/dev/null
 ok "$(sql "$W" "SELECT headers_json FROM outbox WHERE ticket_id=$T2 AND kind='notice' ORDER BY id DESC LIMIT 1" | grep -q '"Auto-Submitted","auto-generated"'; echo $?)" \
