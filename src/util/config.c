@@ -94,6 +94,8 @@ static const struct setting settings[] = {
 	{ "outbox.relay_port", C_UINT, F(relay_port), "25", 1, 65535, "SMTP relay port (587 for submission)" },
 	{ "outbox.relay_user", C_STR, F(relay_user), "", 0, 0, "SMTP AUTH user (empty: no AUTH)" },
 	{ "outbox.relay_password", C_STR, F(relay_password), "", 0, 0, "SMTP AUTH password" },
+	{ "outbox.relay_ca_file", C_STR, F(relay_ca_file), "", 0, 0,
+	  "PEM file of the CA(s) that sign the relay's TLS certificate (empty: the system's CAs)" },
 	{ "outbox.relay_tls", C_STR, F(relay_tls), "try", 0, 0,
 	  "TLS to the relay: none, try (STARTTLS when offered), starttls (required), smtps (TLS from the start)" },
 	{ "outbox.relay_timeout_seconds", C_UINT, F(relay_timeout_seconds), "60", 1, 3600,

@@ -50,6 +50,7 @@ struct mado_config {
 	size_t relay_port;
 	char relay_user[256];
 	char relay_password[256];
+	char relay_ca_file[1024];
 	char relay_tls[16];            /* "none", "try", "starttls", "smtps" */
 	size_t relay_timeout_seconds;
 	char sendmail_path[512];
