@@ -123,7 +123,9 @@ mado_status outgoing_ticket_vars(struct store *s, struct arena *a, const struct 
 	thread_token_format(cfg->subject_token, ticket_id, &token);
 	thread_token_format(cfg->ticket_url, ticket_id, &url);  /* {n} in the URL is the number too */
 	buf_printf(&guess, "%s\n%s", t.subject, text ? text : "");
-	v->language = tpl_language(lang, guess.p);
+	/* the customer's own setting, else the language triage read in their
+	 * mail (the ticket's), else a guess from the subject and text */
+	v->language = tpl_language(lang && *lang ? lang : t.language, guess.p);
 	const char *support = support_address(a, cfg);
 	const struct tpl_var vars[] = {
 		{ "ticket.number", arena_strdup(a, num) },
@@ -145,6 +147,30 @@ mado_status outgoing_ticket_vars(struct store *s, struct arena *a, const struct 
 	buf_free(&url);
 	buf_free(&guess);
 	return MADO_OK;
+}
+
+mado_status outgoing_reply_text(struct store *s, struct arena *a, const struct mado_config *cfg, int64_t ticket_id,
+                                int64_t agent_id, const char *body, const char **text, struct mado_err *err)
+{
+	struct store_agent ag;
+	const char *name = "";
+	mado_status st = agent_id ? store_agent_get(s, a, agent_id, &ag, err) : MADO_OK;
+	if (st && st != MADO_ENOTFOUND)
+		return st;
+	if (agent_id && !st)
+		name = ag.name;
+	struct outgoing_vars v;
+	const char *tsubj, *tbody;
+	if ((st = outgoing_ticket_vars(s, a, cfg, ticket_id, name, NULL, &v, err)) ||
+	    (st = load_template(s, a, "reply", v.language, &tsubj, &tbody, err)))
+		return st;
+	v.vars[v.n++] = (struct tpl_var){ "reply.body", body };
+	struct buf out;
+	buf_init(&out, 0);
+	if (!(st = tpl_render(tbody, v.vars, v.n, TPL_TEXT, &out, err)))
+		*text = arena_strdup(a, out.p ? out.p : "");
+	buf_free(&out);
+	return st;
 }
 
 /* The mail to render: a named template; body_template (an automation's

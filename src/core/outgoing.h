@@ -84,6 +84,16 @@ mado_status outgoing_notify_routed(struct store *s, const struct mado_config *cf
 mado_status outgoing_notify_assignee(struct store *s, const struct mado_config *cfg, int64_t ticket_id,
                                      const char *what, const char *detail, time_t now, struct mado_err *err);
 
+/*
+ * An agent's reply as the customer gets it: body inside the "reply"
+ * template (the wrapper: signature with the agent's name and ours) in
+ * the customer's language. *text is owned by the arena. The reply's
+ * subject is not the template's: it keeps the conversation's subject
+ * (one "Re:", one ticket token) so that mail clients keep the thread.
+ */
+mado_status outgoing_reply_text(struct store *s, struct arena *a, const struct mado_config *cfg, int64_t ticket_id,
+                                int64_t agent_id, const char *body, const char **text, struct mado_err *err);
+
 /* The template variables of a ticket (core/template.h), and the language
  * its mail should be in. Strings are owned by the arena. */
 struct outgoing_vars {

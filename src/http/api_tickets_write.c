@@ -930,6 +930,10 @@ void api_ticket_reply(struct http_req *req, struct http_resp *resp)
 		refuse(&o, 400, "bad_recipient", "the customer's address is not a plain address we can write to");
 		goto out;
 	}
+	/* the customer gets the body inside the reply template (signature), in
+	 * their language; the conversation keeps what they got */
+	if ((st = outgoing_reply_text(s, req->arena, cfg, id, req->who.agent_id, body, &body, &err)))
+		goto out;
 	/* compose */
 	char rnd[65];
 	auth_new_token(rnd);
