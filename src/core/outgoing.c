@@ -31,6 +31,56 @@ static const char *support_address(struct arena *a, const struct mado_config *cf
 	return l ? arena_strndup(a, p, l) : "support@localhost";
 }
 
+/* The reliability rules' limits on automatic mail to customers (acks and
+ * notices alike) within auto.window_minutes: per recipient, per ticket,
+ * in all. *why says which one is reached, or stays NULL. */
+static mado_status auto_rate_refusal(struct store *s, const struct mado_config *cfg, const char *to, int64_t ticket,
+                                     time_t now, const char **why, struct mado_err *err)
+{
+	static const struct {
+		bool by_recipient, by_ticket;
+		const char *why;
+	} limits[] = {
+		{ true, false, "rate limit per recipient (auto.per_recipient_max)" },
+		{ false, true, "rate limit per ticket (auto.per_ticket_max)" },
+		{ false, false, "rate limit (auto.global_max)" },
+	};
+	const size_t max[] = { cfg->auto_per_recipient_max, cfg->auto_per_ticket_max, cfg->auto_global_max };
+	time_t window = now - (time_t)cfg->auto_window_minutes * 60;
+	for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+		int64_t n = 0;
+		mado_status st = store_outbox_count(s, "auto", limits[i].by_recipient ? to : NULL,
+		                                    limits[i].by_ticket ? ticket : 0, window, &n, err);
+		if (st)
+			return st;
+		if (n >= (int64_t)max[i]) {
+			*why = limits[i].why;
+			return MADO_OK;
+		}
+	}
+	return MADO_OK;
+}
+
+/* Why no automatic mail may go to this customer now, or NULL: no plain
+ * address, a bouncing one, or a rate limit reached. */
+static mado_status customer_refusal(struct store *s, struct arena *a, const struct mado_config *cfg, const char *to,
+                                    int64_t ticket, time_t now, const char **why, struct mado_err *err)
+{
+	if (!to || !*to || !compose_address_ok(to)) {
+		*why = "no plain address to write to";
+		return MADO_OK;
+	}
+	struct store_customer c;
+	mado_status st = store_customer_get(s, a, to, &c, err);
+	if (st && st != MADO_ENOTFOUND)
+		return st;
+	if (!st && c.bouncing) {
+		*why = "the address bounces";
+		return MADO_OK;
+	}
+	return auto_rate_refusal(s, cfg, to, ticket, now, why, err);
+}
+
 /* Why no ack may go to this address now, or NULL. */
 static mado_status ack_refusal(const struct outgoing_ack *in, struct arena *a, const char **why,
                                struct mado_err *err)
@@ -45,21 +95,9 @@ static mado_status ack_refusal(const struct outgoing_ack *in, struct arena *a, c
 		*why = "the sender is one of our addresses";
 		return MADO_OK;
 	}
-	if (!in->to_email || !compose_address_ok(in->to_email)) {
-		*why = "no plain sender address";
-		return MADO_OK;
-	}
-	struct store_customer c;
-	mado_status st = store_customer_get(in->store, a, in->to_email, &c, err);
-	if (st && st != MADO_ENOTFOUND)
-		return st;
-	if (!st && c.bouncing) {
-		*why = "the address bounces";
-		return MADO_OK;
-	}
 	int64_t n = 0;
-	time_t window = in->now - (time_t)cfg->auto_window_minutes * 60;
-	if (cfg->ack_recipient_hours &&
+	mado_status st = MADO_OK;
+	if (cfg->ack_recipient_hours && in->to_email &&
 	    (st = store_outbox_count(in->store, "ack", in->to_email, 0, in->now - (time_t)cfg->ack_recipient_hours * 3600,
 	                             &n, err)))
 		return st;
@@ -67,17 +105,7 @@ static mado_status ack_refusal(const struct outgoing_ack *in, struct arena *a, c
 		*why = "the address was acknowledged recently (ack.recipient_hours)";
 		return MADO_OK;
 	}
-	if ((st = store_outbox_count(in->store, "auto", NULL, in->ticket_id, window, &n, err)))
-		return st;
-	if (n >= (int64_t)cfg->auto_per_ticket_max) {
-		*why = "rate limit per ticket (auto.per_ticket_max)";
-		return MADO_OK;
-	}
-	if ((st = store_outbox_count(in->store, "auto", NULL, 0, window, &n, err)))
-		return st;
-	if (n >= (int64_t)cfg->auto_global_max)
-		*why = "rate limit (auto.global_max)";
-	return MADO_OK;
+	return customer_refusal(in->store, a, cfg, in->to_email, in->ticket_id, in->now, why, err);
 }
 
 /* The template in the customer's language: the admin's text, else ours. */
@@ -173,20 +201,59 @@ mado_status outgoing_reply_text(struct store *s, struct arena *a, const struct m
 	return st;
 }
 
-/* The mail to render: a named template; body_template (an automation's
- * own text, taken as it is: it was never checked as a template) replaces
- * its body. text guesses the language. */
+/* What an automatic mail says: a named template, or the caller's own
+ * text in place of its subject and body. */
+struct mail_text {
+	const char *name;        /* the template ("ack", "status"...) or what the mail is ("trigger") */
+	const char *subject;     /* own subject, a template (trigger mail); NULL: the template's */
+	const char *body;        /* own body; NULL or "": the template's */
+	bool body_rendered;      /* own body is a template (trigger mail), else text as is (an automation's) */
+};
+
+/* Own text rendered; text that is no template (an unclosed "{{") is
+ * taken as it is rather than losing the mail. */
+static mado_status render_own(const char *src, const struct outgoing_vars *v, struct buf *out)
+{
+	struct mado_err ignored;
+	size_t len = out->len;
+	if (tpl_render(src, v->vars, v->n, TPL_TEXT, out, &ignored) == MADO_OK)
+		return MADO_OK;
+	out->len = len;
+	return buf_append_str(out, src);
+}
+
+/* The mail to render; text guesses the language. Trigger mail also knows
+ * its older placeholders {{number}} and {{subject}}, and its subject gets
+ * the ticket token when it has none. */
 static mado_status render(struct store *s, struct arena *a, const struct mado_config *cfg, int64_t ticket_id,
-                          const char *name, const char *body_template, const char *text, struct rendered *r,
-                          struct mado_err *err)
+                          const struct mail_text *mt, const char *text, struct rendered *r, struct mado_err *err)
 {
 	struct outgoing_vars v;
 	mado_status st = outgoing_ticket_vars(s, a, cfg, ticket_id, NULL, text, &v, err);
-	const char *tsubj, *tbody;
-	if (!st && !(st = load_template(s, a, name, v.language, &tsubj, &tbody, err)) &&
-	    !(st = tpl_render(tsubj, v.vars, v.n, TPL_TEXT, &r->subject, err)) &&
-	    !(st = body_template && *body_template ? buf_append(&r->text, body_template, strlen(body_template))
-	                                           : tpl_render(tbody, v.vars, v.n, TPL_TEXT, &r->text, err)))
+	if (st)
+		return st;
+	v.vars[v.n++] = (struct tpl_var){ "number", v.vars[0].value };
+	v.vars[v.n++] = (struct tpl_var){ "subject", v.vars[1].value };
+	bool own_body = mt->body && *mt->body;
+	const char *tsubj = mt->subject, *tbody = mt->body;
+	if ((!mt->subject || !own_body) && (st = load_template(s, a, mt->name, v.language, &tsubj, &tbody, err)))
+		return st;
+	if (mt->subject) {
+		int64_t tok = 0;
+		st = render_own(mt->subject, &v, &r->subject);
+		if (!st && !(thread_token_find(cfg->subject_token, r->subject.p ? r->subject.p : "", r->subject.len, &tok) &&
+		             tok == ticket_id)) {
+			buf_append_char(&r->subject, ' ');
+			thread_token_format(cfg->subject_token, ticket_id, &r->subject);
+		}
+	} else {
+		st = tpl_render(tsubj, v.vars, v.n, TPL_TEXT, &r->subject, err);
+	}
+	if (!st)
+		st = !own_body          ? tpl_render(tbody, v.vars, v.n, TPL_TEXT, &r->text, err)
+		     : mt->body_rendered ? render_own(mt->body, &v, &r->text)
+		                         : buf_append_str(&r->text, mt->body);
+	if (!st)
 		st = tpl_text_to_html(r->text.p ? r->text.p : "", &r->html);
 	return st;
 }
@@ -325,14 +392,14 @@ static mado_status queue_customer_mail(const struct customer_mail *in, struct ar
 }
 
 /* Render and queue; the caller has decided the mail may go. */
-static mado_status send_customer_mail(const struct customer_mail *in, struct arena *a, const char *body_template,
+static mado_status send_customer_mail(const struct customer_mail *in, struct arena *a, const struct mail_text *mt,
                                       const char *text, struct mado_err *err)
 {
 	struct rendered r;
 	buf_init(&r.subject, 0);
 	buf_init(&r.text, 0);
 	buf_init(&r.html, 0);
-	mado_status st = render(in->store, a, in->cfg, in->ticket_id, in->what, body_template, text, &r, err);
+	mado_status st = render(in->store, a, in->cfg, in->ticket_id, mt, text, &r, err);
 	if (!st)
 		st = queue_customer_mail(in, a, &r, err);
 	buf_free(&r.subject);
@@ -367,33 +434,17 @@ mado_status outgoing_ack(const struct outgoing_ack *in, struct mado_err *err)
 			.references_json = in->references_json, .kind = "ack", .auto_submitted = "auto-replied",
 			.what = "ack", .now = in->now,
 		};
-		st = send_customer_mail(&m, a, NULL, in->text, err);
+		st = send_customer_mail(&m, a, &(struct mail_text){ .name = "ack" }, in->text, err);
 	}
 	arena_free(a);
 	return st;
 }
 
-/* Why no notice may go to the ticket's requester, or NULL. */
-static mado_status notice_refusal(struct store *s, struct arena *a, const struct store_ticket *t, const char **why,
-                                  struct mado_err *err)
-{
-	*why = NULL;
-	if (!t->customer_email || !*t->customer_email || !compose_address_ok(t->customer_email)) {
-		*why = "the ticket has no requester address";
-		return MADO_OK;
-	}
-	struct store_customer c;
-	mado_status st = store_customer_get(s, a, t->customer_email, &c, err);
-	if (st && st != MADO_ENOTFOUND)
-		return st;
-	if (!st && c.bouncing)
-		*why = "the address bounces";
-	return MADO_OK;
-}
-
-mado_status outgoing_customer_notice(struct store *s, const struct mado_config *cfg, const unsigned char *key,
-                                     int64_t ticket_id, const char *template_name, const char *body_template,
-                                     const char *kind, const char *auto_submitted, time_t now, struct mado_err *err)
+/* A notice to the ticket's requester (see outgoing.h), or a "suppressed"
+ * event saying why none goes. */
+static mado_status customer_notice(struct store *s, const struct mado_config *cfg, const unsigned char *key,
+                                   int64_t ticket_id, const struct mail_text *mt, const char *kind,
+                                   const char *auto_submitted, time_t now, struct mado_err *err)
 {
 	struct arena *a = arena_new();
 	if (!a)
@@ -402,19 +453,35 @@ mado_status outgoing_customer_notice(struct store *s, const struct mado_config *
 	const char *why = NULL, *irt = "", *refs = "[]";
 	mado_status st = store_ticket_get(s, a, ticket_id, &t, err);
 	if (!st)
-		st = notice_refusal(s, a, &t, &why, err);
+		st = customer_refusal(s, a, cfg, t.customer_email, ticket_id, now, &why, err);
 	if (!st && why)
-		st = note_suppressed(s, ticket_id, kind, template_name, why, now, err);
+		st = note_suppressed(s, ticket_id, kind, mt->name, why, now, err);
 	else if (!st && !(st = store_ticket_last_inbound(s, a, ticket_id, &irt, &refs, err))) {
 		struct customer_mail m = {
 			.store = s, .cfg = cfg, .key = key, .ticket_id = ticket_id, .to_email = t.customer_email,
 			.to_name = t.customer_name, .in_reply_to = irt, .references_json = refs, .kind = kind,
-			.auto_submitted = auto_submitted, .what = template_name, .now = now,
+			.auto_submitted = auto_submitted, .what = mt->name, .now = now,
 		};
-		st = send_customer_mail(&m, a, body_template, NULL, err);
+		st = send_customer_mail(&m, a, mt, NULL, err);
 	}
 	arena_free(a);
 	return st;
+}
+
+mado_status outgoing_customer_notice(struct store *s, const struct mado_config *cfg, const unsigned char *key,
+                                     int64_t ticket_id, const char *template_name, const char *body_template,
+                                     const char *kind, const char *auto_submitted, time_t now, struct mado_err *err)
+{
+	const struct mail_text mt = { .name = template_name, .body = body_template };
+	return customer_notice(s, cfg, key, ticket_id, &mt, kind, auto_submitted, now, err);
+}
+
+mado_status outgoing_customer_mail(struct store *s, const struct mado_config *cfg, const unsigned char *key,
+                                   int64_t ticket_id, const char *what, const char *subject, const char *body,
+                                   time_t now, struct mado_err *err)
+{
+	const struct mail_text mt = { .name = what, .subject = subject, .body = body, .body_rendered = true };
+	return customer_notice(s, cfg, key, ticket_id, &mt, "notice", "auto-generated", now, err);
 }
 
 /* ---- agent notifications ---- */

@@ -553,6 +553,7 @@ static mado_status apply_changes(struct http_req *req, int64_t id, const struct 
 	if (*nevents) {
 		struct triage_opts to;
 		triage_opts_from_config(&to, &req->srv->ws->cfg);
+		to.key = req->srv->ws->key;
 		if ((st = triage_ticket_updated(s, id, &to, now, err)))
 			return st;
 		return sla_ticket_event(s, id, SLA_EV_CHANGED, now, err);

@@ -128,6 +128,8 @@ static const struct setting settings[] = {
 	  "sliding window of the automatic-mail rate limits" },
 	{ "auto.per_ticket_max", C_UINT, F(auto_per_ticket_max), "10", 1, 1000,
 	  "automatic mails per ticket within the window" },
+	{ "auto.per_recipient_max", C_UINT, F(auto_per_recipient_max), "10", 1, 1000,
+	  "automatic mails (acknowledgements, notices, trigger mail) to one customer address within the window" },
 	{ "auto.global_max", C_UINT, F(auto_global_max), "30", 1, 100000,
 	  "automatic mails in total within the window" },
 	{ "portal.ticket_url", C_STR, F(ticket_url), "http://127.0.0.1:8080/tickets/{n}", 0, 0,

@@ -68,6 +68,7 @@ struct mado_config {
 	size_t ack_recipient_hours;
 	size_t auto_window_minutes;
 	size_t auto_per_ticket_max;
+	size_t auto_per_recipient_max;
 	size_t auto_global_max;
 	char ticket_url[512];          /* link to follow a ticket; {n} is its number */
 };
