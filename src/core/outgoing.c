@@ -123,9 +123,36 @@ struct rendered {
 	struct buf subject, text, html;
 };
 
-mado_status outgoing_ticket_vars(struct store *s, struct arena *a, const struct mado_config *cfg, int64_t ticket_id,
-                                 const char *agent_name, const char *text, struct outgoing_vars *v,
-                                 struct mado_err *err)
+/* survey.url with {n} (the ticket number) and {token} (its signed survey
+ * token) filled in; empty without a key or a setting. */
+static const char *survey_url(struct arena *a, const struct mado_config *cfg, const unsigned char *key, int64_t n)
+{
+	if (!key || !*cfg->survey_url)
+		return "";
+	char tag[THREAD_TAG_CHARS + 1], num[32];
+	thread_survey_tag(key, n, tag);
+	snprintf(num, sizeof num, "%" PRId64, n);
+	struct buf out;
+	buf_init(&out, 0);
+	for (const char *p = cfg->survey_url; *p;) {
+		if (!strncmp(p, "{n}", 3)) {
+			buf_append_str(&out, num);
+			p += 3;
+		} else if (!strncmp(p, "{token}", 7)) {
+			buf_append_str(&out, tag);
+			p += 7;
+		} else {
+			buf_append_char(&out, *p++);
+		}
+	}
+	const char *r = arena_strdup(a, out.p ? out.p : "");
+	buf_free(&out);
+	return r;
+}
+
+mado_status outgoing_ticket_vars(struct store *s, struct arena *a, const struct mado_config *cfg,
+                                 const unsigned char *key, int64_t ticket_id, const char *agent_name, const char *text,
+                                 struct outgoing_vars *v, struct mado_err *err)
 {
 	struct store_ticket t;
 	const char *lang = "";
@@ -165,7 +192,7 @@ mado_status outgoing_ticket_vars(struct store *s, struct arena *a, const struct 
 		{ "customer.email", t.customer_email },
 		{ "agent.name", agent_name ? arena_strdup(a, agent_name) : "" },
 		{ "sla.first_response_hours", arena_strdup(a, hours) },
-		{ "survey.url", "" },
+		{ "survey.url", survey_url(a, cfg, key, ticket_id) },
 		{ "support.name", *cfg->from_name ? cfg->from_name : support },
 		{ "support.address", support },
 	};
@@ -177,8 +204,9 @@ mado_status outgoing_ticket_vars(struct store *s, struct arena *a, const struct 
 	return MADO_OK;
 }
 
-mado_status outgoing_reply_text(struct store *s, struct arena *a, const struct mado_config *cfg, int64_t ticket_id,
-                                int64_t agent_id, const char *body, const char **text, struct mado_err *err)
+mado_status outgoing_reply_text(struct store *s, struct arena *a, const struct mado_config *cfg,
+                                const unsigned char *key, int64_t ticket_id, int64_t agent_id, const char *body,
+                                const char **text, struct mado_err *err)
 {
 	struct store_agent ag;
 	const char *name = "";
@@ -189,7 +217,7 @@ mado_status outgoing_reply_text(struct store *s, struct arena *a, const struct m
 		name = ag.name;
 	struct outgoing_vars v;
 	const char *tsubj, *tbody;
-	if ((st = outgoing_ticket_vars(s, a, cfg, ticket_id, name, NULL, &v, err)) ||
+	if ((st = outgoing_ticket_vars(s, a, cfg, key, ticket_id, name, NULL, &v, err)) ||
 	    (st = load_template(s, a, "reply", v.language, &tsubj, &tbody, err)))
 		return st;
 	v.vars[v.n++] = (struct tpl_var){ "reply.body", body };
@@ -225,11 +253,12 @@ static mado_status render_own(const char *src, const struct outgoing_vars *v, st
 /* The mail to render; text guesses the language. Trigger mail also knows
  * its older placeholders {{number}} and {{subject}}, and its subject gets
  * the ticket token when it has none. */
-static mado_status render(struct store *s, struct arena *a, const struct mado_config *cfg, int64_t ticket_id,
-                          const struct mail_text *mt, const char *text, struct rendered *r, struct mado_err *err)
+static mado_status render(struct store *s, struct arena *a, const struct mado_config *cfg, const unsigned char *key,
+                          int64_t ticket_id, const struct mail_text *mt, const char *text, struct rendered *r,
+                          struct mado_err *err)
 {
 	struct outgoing_vars v;
-	mado_status st = outgoing_ticket_vars(s, a, cfg, ticket_id, NULL, text, &v, err);
+	mado_status st = outgoing_ticket_vars(s, a, cfg, key, ticket_id, NULL, text, &v, err);
 	if (st)
 		return st;
 	v.vars[v.n++] = (struct tpl_var){ "number", v.vars[0].value };
@@ -399,7 +428,7 @@ static mado_status send_customer_mail(const struct customer_mail *in, struct are
 	buf_init(&r.subject, 0);
 	buf_init(&r.text, 0);
 	buf_init(&r.html, 0);
-	mado_status st = render(in->store, a, in->cfg, in->ticket_id, mt, text, &r, err);
+	mado_status st = render(in->store, a, in->cfg, in->key, in->ticket_id, mt, text, &r, err);
 	if (!st)
 		st = queue_customer_mail(in, a, &r, err);
 	buf_free(&r.subject);

@@ -105,18 +105,20 @@ mado_status outgoing_notify_assignee(struct store *s, const struct mado_config *
  * subject is not the template's: it keeps the conversation's subject
  * (one "Re:", one ticket token) so that mail clients keep the thread.
  */
-mado_status outgoing_reply_text(struct store *s, struct arena *a, const struct mado_config *cfg, int64_t ticket_id,
-                                int64_t agent_id, const char *body, const char **text, struct mado_err *err);
+mado_status outgoing_reply_text(struct store *s, struct arena *a, const struct mado_config *cfg,
+                                const unsigned char *key, int64_t ticket_id, int64_t agent_id, const char *body,
+                                const char **text, struct mado_err *err);
 
 /* The template variables of a ticket (core/template.h), and the language
- * its mail should be in. Strings are owned by the arena. */
+ * its mail should be in. Strings are owned by the arena. key (may be NULL:
+ * no survey link) signs {{survey.url}}. */
 struct outgoing_vars {
 	struct tpl_var vars[16];
 	size_t n;
 	const char *language;   /* "ja" or "en" */
 };
-mado_status outgoing_ticket_vars(struct store *s, struct arena *a, const struct mado_config *cfg, int64_t ticket_id,
-                                 const char *agent_name, const char *text, struct outgoing_vars *v,
-                                 struct mado_err *err);
+mado_status outgoing_ticket_vars(struct store *s, struct arena *a, const struct mado_config *cfg,
+                                 const unsigned char *key, int64_t ticket_id, const char *agent_name, const char *text,
+                                 struct outgoing_vars *v, struct mado_err *err);
 
 #endif

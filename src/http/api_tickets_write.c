@@ -933,7 +933,7 @@ void api_ticket_reply(struct http_req *req, struct http_resp *resp)
 	}
 	/* the customer gets the body inside the reply template (signature), in
 	 * their language; the conversation keeps what they got */
-	if ((st = outgoing_reply_text(s, req->arena, cfg, id, req->who.agent_id, body, &body, &err)))
+	if ((st = outgoing_reply_text(s, req->arena, cfg, req->srv->ws->key, id, req->who.agent_id, body, &body, &err)))
 		goto out;
 	/* compose */
 	char rnd[65];

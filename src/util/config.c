@@ -132,6 +132,8 @@ static const struct setting settings[] = {
 	  "automatic mails (acknowledgements, notices, trigger mail) to one customer address within the window" },
 	{ "auto.global_max", C_UINT, F(auto_global_max), "30", 1, 100000,
 	  "automatic mails in total within the window" },
+	{ "survey.url", C_STR, F(survey_url), "http://127.0.0.1:8080/survey/{n}?t={token}", 0, 0,
+	  "satisfaction survey link in the resolved mail ({{survey.url}}); {n} is the ticket number, {token} its signed token; empty: no link" },
 	{ "portal.ticket_url", C_STR, F(ticket_url), "http://127.0.0.1:8080/tickets/{n}", 0, 0,
 	  "link to follow a ticket, in acknowledgements; {n} is the ticket number" },
 };

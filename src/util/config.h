@@ -71,6 +71,7 @@ struct mado_config {
 	size_t auto_per_recipient_max;
 	size_t auto_global_max;
 	char ticket_url[512];          /* link to follow a ticket; {n} is its number */
+	char survey_url[512];          /* survey link; {n} the number, {token} its signed token */
 };
 
 /* Defaults for every setting. */
