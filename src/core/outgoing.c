@@ -292,6 +292,82 @@ static void add_header(json_t *h, const char *name, const char *value)
 	json_array_append_new(h, json_pack("[s, s]", name, value));
 }
 
+/* ---- every automatic mail: headers and the outbox row ---- */
+
+/* One automatic mail, to a customer or an agent. */
+struct auto_mail {
+	const struct mado_config *cfg;
+	int64_t ticket_id, agent_id;
+	const char *kind;             /* outbox kind: "ack", "notice", "notification" */
+	const char *auto_submitted;   /* "auto-replied" or "auto-generated" */
+	const char *from, *to_email, *to_name;
+	const char *reply_to;         /* NULL: none */
+	const char *subject, *message_id;   /* the id without brackets */
+	const char *in_reply_to;      /* NULL or "": not a reply */
+	const char *references;       /* References header value (with brackets) */
+	const char *charset;
+	time_t now;
+};
+
+/* The header pairs the sender composes from (jobs/outbox.c): ours, never
+ * pasted text, so nothing here can add a header. Caller frees. */
+static char *auto_headers(const struct auto_mail *m)
+{
+	struct buf angle;
+	buf_init(&angle, 0);
+	json_t *h = json_array();
+	add_header(h, "From", m->from);
+	json_array_append_new(h, json_pack("[s, [{s:s, s:s}]]", "To", "name", m->to_name ? m->to_name : "", "email",
+	                                   m->to_email));
+	if (m->reply_to)
+		add_header(h, "Reply-To", m->reply_to);
+	add_header(h, "Subject", m->subject ? m->subject : "");
+	buf_printf(&angle, "<%s>", m->message_id);
+	add_header(h, "Message-ID", angle.p);
+	if (m->in_reply_to && *m->in_reply_to) {
+		buf_reset(&angle);
+		buf_printf(&angle, "<%s>", m->in_reply_to);
+		add_header(h, "In-Reply-To", angle.p);
+		add_header(h, "References", m->references && *m->references ? m->references : angle.p);
+	}
+	add_header(h, "Auto-Submitted", m->auto_submitted);
+	if (*m->cfg->loop_header)
+		add_header(h, m->cfg->loop_header, "1");
+	char *r = json_dumps(h, JSON_COMPACT);
+	json_decref(h);
+	buf_free(&angle);
+	return r;
+}
+
+/* Queue it with the null envelope sender: bounces of automatic mail
+ * vanish, and auto-responders see it is one (RFC 3834). */
+static mado_status queue_auto(struct store *s, const struct auto_mail *m, const char *headers, int64_t message_row,
+                              const char *text, const char *html, struct mado_err *err)
+{
+	json_t *rc = json_pack("[s]", m->to_email);
+	char *rcpt = rc ? json_dumps(rc, JSON_COMPACT) : NULL;
+	int64_t ob = 0;
+	struct store_outbox_new o = {
+		.message_row = message_row,
+		.ticket_id = m->ticket_id,
+		.agent_id = m->agent_id,
+		.mail_from = "",
+		.rcpt_json = rcpt,
+		.headers_json = headers,
+		.body_text = text,
+		.attachments_json = "[]",
+		.now = m->now,
+		.kind = m->kind,
+		.recipient = m->to_email,
+		.body_html = html,
+		.charset = m->charset,
+	};
+	mado_status st = rcpt && headers ? store_outbox_add(s, &o, &ob, err) : mado_fail(err, MADO_ENOMEM, "out of memory");
+	free(rcpt);
+	json_decref(rc);
+	return st;
+}
+
 /* One automatic mail to a customer, threaded to in_reply_to. */
 struct customer_mail {
 	struct store *store;
@@ -348,75 +424,41 @@ static mado_status store_as_message(const struct customer_mail *in, struct arena
 static mado_status queue_customer_mail(const struct customer_mail *in, struct arena *a, const struct rendered *r,
                                        struct mado_err *err)
 {
-	struct store *s = in->store;
 	const char *from = support_address(a, in->cfg);
 	const char *irt = in->in_reply_to ? in->in_reply_to : "";
-	struct buf mid, reply_to, refs_h, angle;
+	struct buf mid, reply_to, refs_h;
 	buf_init(&mid, 0);
 	buf_init(&reply_to, 0);
 	buf_init(&refs_h, 0);
-	buf_init(&angle, 0);
 	char tag[32];
 	snprintf(tag, sizeof tag, "%" PRId64, in->ticket_id);
 	compose_new_message_id(tag, in->cfg->msgid_domain, &mid);
 	thread_sign_address(in->key, from, in->ticket_id, &reply_to);
 	json_t *refs = thread_reply_references(in->references_json ? in->references_json : "[]", irt, &refs_h);
-	json_t *h = json_array();
-	add_header(h, "From", from);
-	json_array_append_new(h, json_pack("[s, [{s:s, s:s}]]", "To", "name", in->to_name ? in->to_name : "", "email",
-	                                   in->to_email));
-	add_header(h, "Reply-To", reply_to.p ? reply_to.p : from);
-	add_header(h, "Subject", r->subject.p ? r->subject.p : "");
-	buf_printf(&angle, "<%s>", mid.p);
-	add_header(h, "Message-ID", angle.p);
-	if (*irt) {
-		buf_reset(&angle);
-		buf_printf(&angle, "<%s>", irt);
-		add_header(h, "In-Reply-To", angle.p);
-		add_header(h, "References", refs_h.p ? refs_h.p : angle.p);
-	}
-	add_header(h, "Auto-Submitted", in->auto_submitted);
-	if (*in->cfg->loop_header)
-		add_header(h, in->cfg->loop_header, "1");
-	char *headers = json_dumps(h, JSON_COMPACT), *refs_s = refs ? json_dumps(refs, JSON_COMPACT) : NULL;
-	json_t *rc = json_pack("[s]", in->to_email);
-	char *rcpt = json_dumps(rc, JSON_COMPACT);
-	int64_t row = 0, ob = 0;
+	const struct auto_mail m = {
+		.cfg = in->cfg, .ticket_id = in->ticket_id, .kind = in->kind, .auto_submitted = in->auto_submitted,
+		.from = from, .to_email = in->to_email, .to_name = in->to_name, .reply_to = reply_to.p ? reply_to.p : from,
+		.subject = r->subject.p, .message_id = mid.p, .in_reply_to = irt, .references = refs_h.p,
+		.charset = in->cfg->mail_charset, .now = in->now,
+	};
+	char *headers = auto_headers(&m), *refs_s = refs ? json_dumps(refs, JSON_COMPACT) : NULL;
+	int64_t row = 0;
 	mado_status st = store_as_message(in, a, mid.p, from, headers ? headers : "[]", refs_s ? refs_s : "[]", r, &row,
 	                                  err);
-	if (!st) {
-		struct store_outbox_new o = {
-			.message_row = row,
-			.ticket_id = in->ticket_id,
-			.mail_from = "",   /* null envelope sender: bounces of automatic mail vanish (RFC 3834) */
-			.rcpt_json = rcpt,
-			.headers_json = headers,
-			.body_text = r->text.p ? r->text.p : "",
-			.attachments_json = "[]",
-			.now = in->now,
-			.kind = in->kind,
-			.recipient = in->to_email,
-			.body_html = r->html.p,
-			.charset = in->cfg->mail_charset,
-		};
-		st = store_outbox_add(s, &o, &ob, err);
-	}
+	if (!st)
+		st = queue_auto(in->store, &m, headers, row, r->text.p ? r->text.p : "", r->html.p, err);
 	if (!st) {
 		char v[340];
 		snprintf(v, sizeof v, "queued to %s", in->to_email);
-		st = store_event_add(s, in->ticket_id, "system", in->kind, strcmp(in->kind, "ack") ? in->what : "", NULL, v,
-		                     in->now, err);
+		st = store_event_add(in->store, in->ticket_id, "system", in->kind, strcmp(in->kind, "ack") ? in->what : "",
+		                     NULL, v, in->now, err);
 	}
 	free(headers);
 	free(refs_s);
-	free(rcpt);
-	json_decref(h);
 	json_decref(refs);
-	json_decref(rc);
 	buf_free(&mid);
 	buf_free(&reply_to);
 	buf_free(&refs_h);
-	buf_free(&angle);
 	return st;
 }
 
@@ -557,13 +599,12 @@ mado_status outgoing_notify_agent(struct store *s, const struct mado_config *cfg
 		return st;
 	}
 	bool ja = ag.language && !strncmp(ag.language, "ja", 2);
-	struct buf token, url, subject, body, mid, angle;
+	struct buf token, url, subject, body, mid;
 	buf_init(&token, 0);
 	buf_init(&url, 0);
 	buf_init(&subject, 0);
 	buf_init(&body, 0);
 	buf_init(&mid, 0);
-	buf_init(&angle, 0);
 	thread_token_format(cfg->subject_token, ticket_id, &token);
 	thread_token_format(cfg->ticket_url, ticket_id, &url);
 	const char *label = ja ? notices[k].ja : notices[k].en;
@@ -573,42 +614,19 @@ mado_status outgoing_notify_agent(struct store *s, const struct mado_config *cfg
 	if (detail && *detail)
 		buf_printf(&body, "\n%s\n", detail);
 	compose_new_message_id("n", cfg->msgid_domain, &mid);
-	buf_printf(&angle, "<%s>", mid.p);
-	json_t *h = json_array();
-	add_header(h, "From", support_address(a, cfg));
-	json_array_append_new(h, json_pack("[s, [{s:s, s:s}]]", "To", "name", ag.name, "email", ag.email));
-	add_header(h, "Subject", subject.p);
-	add_header(h, "Message-ID", angle.p);
-	add_header(h, "Auto-Submitted", "auto-generated");
-	if (*cfg->loop_header)
-		add_header(h, cfg->loop_header, "1");
-	json_t *rc = json_pack("[s]", ag.email);
-	char *headers = json_dumps(h, JSON_COMPACT), *rcpt = json_dumps(rc, JSON_COMPACT);
-	int64_t ob = 0;
-	struct store_outbox_new o = {
-		.ticket_id = ticket_id,
-		.agent_id = agent_id,
-		.mail_from = "",
-		.rcpt_json = rcpt,
-		.headers_json = headers,
-		.body_text = body.p,
-		.attachments_json = "[]",
-		.now = now,
-		.kind = "notification",
-		.recipient = ag.email,
-		.charset = "utf-8",
+	const struct auto_mail m = {
+		.cfg = cfg, .ticket_id = ticket_id, .agent_id = agent_id, .kind = "notification",
+		.auto_submitted = "auto-generated", .from = support_address(a, cfg), .to_email = ag.email,
+		.to_name = ag.name, .subject = subject.p, .message_id = mid.p, .charset = "utf-8", .now = now,
 	};
-	st = store_outbox_add(s, &o, &ob, err);
+	char *headers = auto_headers(&m);
+	st = queue_auto(s, &m, headers, 0, body.p, NULL, err);
 	free(headers);
-	free(rcpt);
-	json_decref(h);
-	json_decref(rc);
 	buf_free(&token);
 	buf_free(&url);
 	buf_free(&subject);
 	buf_free(&body);
 	buf_free(&mid);
-	buf_free(&angle);
 	arena_free(a);
 	return st;
 }
@@ -636,8 +654,11 @@ mado_status outgoing_notify_group(struct store *s, const struct mado_config *cfg
 	return group_id ? people_group_members(s, group_id, notify_member, &g, err) : MADO_OK;
 }
 
-mado_status outgoing_notify_assignee(struct store *s, const struct mado_config *cfg, int64_t ticket_id,
-                                     const char *what, const char *detail, time_t now, struct mado_err *err)
+/* The ticket's assignee hears what (with detail); with nobody assigned,
+ * its group hears group_what (NULL: nobody). */
+static mado_status notify_ticket_agents(struct store *s, const struct mado_config *cfg, int64_t ticket_id,
+                                        const char *what, const char *detail, const char *group_what, time_t now,
+                                        struct mado_err *err)
 {
 	struct arena *a = arena_new();
 	if (!a)
@@ -646,22 +667,20 @@ mado_status outgoing_notify_assignee(struct store *s, const struct mado_config *
 	mado_status st = store_ticket_work_get(s, a, ticket_id, &w, err);
 	if (!st && w.assignee_id)
 		st = outgoing_notify_agent(s, cfg, w.assignee_id, 0, ticket_id, what, detail, now, err);
+	else if (!st && w.group_id && group_what)
+		st = outgoing_notify_group(s, cfg, w.group_id, 0, ticket_id, group_what, now, err);
 	arena_free(a);
 	return st;
+}
+
+mado_status outgoing_notify_assignee(struct store *s, const struct mado_config *cfg, int64_t ticket_id,
+                                     const char *what, const char *detail, time_t now, struct mado_err *err)
+{
+	return notify_ticket_agents(s, cfg, ticket_id, what, detail, NULL, now, err);
 }
 
 mado_status outgoing_notify_routed(struct store *s, const struct mado_config *cfg, int64_t ticket_id, time_t now,
                                    struct mado_err *err)
 {
-	struct arena *a = arena_new();
-	if (!a)
-		return mado_fail(err, MADO_ENOMEM, "out of memory");
-	struct store_ticket_work w;
-	mado_status st = store_ticket_work_get(s, a, ticket_id, &w, err);
-	if (!st && w.assignee_id)
-		st = outgoing_notify_agent(s, cfg, w.assignee_id, 0, ticket_id, "assigned", NULL, now, err);
-	else if (!st && w.group_id)
-		st = outgoing_notify_group(s, cfg, w.group_id, 0, ticket_id, "new_in_group", now, err);
-	arena_free(a);
-	return st;
+	return notify_ticket_agents(s, cfg, ticket_id, "assigned", NULL, "new_in_group", now, err);
 }
