@@ -5,8 +5,8 @@
 set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev llvm
 libgmime-3.0-dev libglib2.0-dev libsqlite3-dev sqlite3 libsodium-dev
-libgumbo-dev libjansson-dev libcurl4-openssl-dev libpcre2-dev libmicrohttpd-dev curl wrk jq python3 openssl
-postfix swaks libsasl2-modules ca-certificates
+libgumbo-dev libjansson-dev libcurl4-openssl-dev libpcre2-dev libmicrohttpd-dev curl wrk jq python3
+postfix swaks libsasl2-modules ca-certificates openssl dovecot-core
 tzdata nodejs chromium fonts-ipafont-gothic"
 # The web UI (web/) is built with npm. Debian's nodejs ships npm separately;
 # NodeSource's nodejs includes it (and conflicts with Debian's npm package).

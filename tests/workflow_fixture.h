@@ -57,6 +57,7 @@ static inline void fx_open(struct fx *f)
 	if (intake_ctx_init(&f->in, f->s, strdup(blobs), &f->cfg, f->key, &e))
 		fx_die("intake_ctx_init", &e);
 	triage_opts_from_config(&f->opts, &f->cfg);
+	f->opts.key = f->key;
 	f->a = arena_new();
 }
 

@@ -100,6 +100,7 @@ mado_status intake_ctx_init(struct intake_ctx *ctx, struct store *store, const c
 	ctx->limits.max_attachment_bytes = cfg->max_attachment_bytes;
 	hygiene_config_default(&ctx->hygiene);
 	triage_opts_from_config(&ctx->triage, cfg);
+	ctx->triage.key = key;   /* trigger mail */
 	ctx->own_addresses = split_list(cfg->support_addresses, &ctx->n_own);
 	if (!ctx->own_addresses)
 		return mado_fail(err, MADO_ENOMEM, "out of memory");

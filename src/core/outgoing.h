@@ -54,12 +54,26 @@ mado_status outgoing_ack(const struct outgoing_ack *in, struct mado_err *err);
  * queued in the caller's transaction with kind (e.g. "notice"), a null
  * envelope sender and Auto-Submitted: auto_submitted. Nothing goes (a
  * "suppressed" event on the ticket instead) when the ticket has no
- * requester address or the address bounces. Borrows every argument;
+ * requester address, the address bounces, or a limit of automatic mail
+ * is reached (auto.per_recipient_max, auto.per_ticket_max,
+ * auto.global_max within auto.window_minutes: acks and notices count
+ * together). Borrows every argument;
  * fails only on database trouble.
  */
 mado_status outgoing_customer_notice(struct store *s, const struct mado_config *cfg, const unsigned char *key,
                                      int64_t ticket_id, const char *template_name, const char *body_template,
                                      const char *kind, const char *auto_submitted, time_t now, struct mado_err *err);
+
+/*
+ * The same with the caller's own subject and body, both templates (the
+ * placeholders of docs/outgoing-mail.md, and {{number}}, {{subject}}):
+ * a trigger's mail. what names it in events and as the message's source
+ * ("notice:<what>"). The subject gets the ticket token when it has none.
+ * Same threading, language, hygiene and rate limits as every notice.
+ */
+mado_status outgoing_customer_mail(struct store *s, const struct mado_config *cfg, const unsigned char *key,
+                                   int64_t ticket_id, const char *what, const char *subject, const char *body,
+                                   time_t now, struct mado_err *err);
 
 /*
  * Agent notifications by mail: what is one of "new_in_group", "assigned",
@@ -84,15 +98,27 @@ mado_status outgoing_notify_routed(struct store *s, const struct mado_config *cf
 mado_status outgoing_notify_assignee(struct store *s, const struct mado_config *cfg, int64_t ticket_id,
                                      const char *what, const char *detail, time_t now, struct mado_err *err);
 
+/*
+ * An agent's reply as the customer gets it: body inside the "reply"
+ * template (the wrapper: signature with the agent's name and ours) in
+ * the customer's language. *text is owned by the arena. The reply's
+ * subject is not the template's: it keeps the conversation's subject
+ * (one "Re:", one ticket token) so that mail clients keep the thread.
+ */
+mado_status outgoing_reply_text(struct store *s, struct arena *a, const struct mado_config *cfg,
+                                const unsigned char *key, int64_t ticket_id, int64_t agent_id, const char *body,
+                                const char **text, struct mado_err *err);
+
 /* The template variables of a ticket (core/template.h), and the language
- * its mail should be in. Strings are owned by the arena. */
+ * its mail should be in. Strings are owned by the arena. key (may be NULL:
+ * no survey link) signs {{survey.url}}. */
 struct outgoing_vars {
 	struct tpl_var vars[16];
 	size_t n;
 	const char *language;   /* "ja" or "en" */
 };
-mado_status outgoing_ticket_vars(struct store *s, struct arena *a, const struct mado_config *cfg, int64_t ticket_id,
-                                 const char *agent_name, const char *text, struct outgoing_vars *v,
-                                 struct mado_err *err);
+mado_status outgoing_ticket_vars(struct store *s, struct arena *a, const struct mado_config *cfg,
+                                 const unsigned char *key, int64_t ticket_id, const char *agent_name, const char *text,
+                                 struct outgoing_vars *v, struct mado_err *err);
 
 #endif

@@ -24,11 +24,7 @@ void triage_opts_from_config(struct triage_opts *o, const struct mado_config *cf
 {
 	memset(o, 0, sizeof *o);
 	o->business_hours = cfg->business_hours;
-	const char *p = cfg->support_addresses + strspn(cfg->support_addresses, " ,\t");
-	snprintf(o->mail_from, sizeof o->mail_from, "%.*s", (int)strcspn(p, ", \t"), p);
-	o->msgid_domain = cfg->msgid_domain;
-	o->loop_header = cfg->loop_header;
-	o->subject_token = cfg->subject_token;
+	o->cfg = cfg;
 }
 
 static void env_of(struct rule_env *env, struct store *s, const struct triage_opts *o, time_t now)

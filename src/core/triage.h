@@ -23,12 +23,13 @@ struct triage_opts {
 	struct hours_check hours;                     /* shifts, time of day, business hours */
 	const char *business_hours;                   /* spec of the business_hours condition */
 	const struct category_classifier *classifier; /* NULL: rules only */
-	/* trigger mail (queued in the outbox, composed minimally) */
-	char mail_from[256];                          /* the first support address */
-	const char *msgid_domain, *loop_header, *subject_token;
+	/* trigger mail: a customer notice (core/outgoing.h) */
+	const struct mado_config *cfg;
+	const unsigned char *key;                     /* THREAD_KEY_BYTES; NULL: no trigger mail */
 };
 
-/* Fill o from cfg (strings borrowed from cfg). */
+/* Fill o from cfg (strings borrowed from cfg; key left NULL for the
+ * caller to set where triggers may mail). */
 void triage_opts_from_config(struct triage_opts *o, const struct mado_config *cfg);
 
 /* After intake stored a message on ticket: the new-ticket pipeline when

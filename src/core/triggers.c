@@ -11,20 +11,19 @@
  * run ("updated" triggers run once per agent change).
  *
  * Side effects outside the database are queued, not performed: mail goes
- * to the outbox (Auto-Submitted: auto-generated, so that auto-responders
- * stay quiet), webhooks to webhook_queue, notifications to notifications.
+ * to the outbox as a customer notice (core/outgoing.h: Auto-Submitted:
+ * auto-generated, threaded, rate-limited), webhooks to webhook_queue,
+ * notifications to notifications.
  */
 #include <jansson.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/outgoing.h"
 #include "core/routing.h"
 #include "core/rules.h"
 #include "core/triage.h"
-#include "mail/thread.h"
-#include "store/blob.h"
 #include "store/store_workflow.h"
 
 /* "a@x,b@y" from [{"email": "a@x"}, ...]. */
@@ -238,110 +237,18 @@ static mado_status act_webhook(struct fire *f, const struct rule_action *a, enum
 	return st;
 }
 
-/* {{number}} and {{subject}} in a template. */
-static void render(struct buf *out, const char *tpl, const struct rule_ticket *t)
-{
-	for (const char *p = tpl; *p;) {
-		if (!strncmp(p, "{{number}}", 10)) {
-			buf_printf(out, "%lld", (long long)t->id);
-			p += 10;
-		} else if (!strncmp(p, "{{subject}}", 11)) {
-			buf_append_str(out, t->subject);
-			p += 11;
-		} else {
-			buf_append_char(out, *p++);
-		}
-	}
-}
-
-static void add_header(json_t *h, const char *name, const char *value)
-{
-	json_array_append_new(h, json_pack("[s, s]", name, value));
-}
-
+/* The requester gets the mail as a customer notice: threaded, in their
+ * language, with the same hygiene and rate limits as every automatic
+ * mail (core/outgoing.h); a refusal is a "suppressed" notice event. */
 static mado_status act_mail(struct fire *f, const struct rule_action *a)
 {
-	const struct rule_ticket *t = f->t;
 	const struct triage_opts *o = f->o;
-	if (!t->customer_email || !*t->customer_email)
-		return ev(f, "mail", "skipped", NULL, "no requester to mail");
-	struct buf subj, body;
-	buf_init(&subj, 0);
-	buf_init(&body, 0);
-	render(&subj, a->field, t);
-	render(&body, a->value, t);
-	/* the rendered subject may carry the ticket's subject: keep one line */
-	for (size_t i = 0; subj.p && i < subj.len; i++)
-		if (subj.p[i] == '\r' || subj.p[i] == '\n')
-			subj.p[i] = ' ';
-	if (o->subject_token && *o->subject_token) {
-		buf_append_char(&subj, ' ');
-		thread_token_format(o->subject_token, t->id, &subj);
-	}
-	char msgid[200], mid_h[210], date[64];
-	/* random part: the same rule may mail the same ticket twice in a second */
-	unsigned char rnd[8];
-	char rhex[17];
-	randombytes_buf(rnd, sizeof rnd);
-	sodium_bin2hex(rhex, sizeof rhex, rnd, sizeof rnd);
-	snprintf(msgid, sizeof msgid, "rule-%lld.%lld.%s@%s", (long long)f->r->id, (long long)t->id, rhex,
-	         o->msgid_domain && *o->msgid_domain ? o->msgid_domain : "mado.localhost");
-	snprintf(mid_h, sizeof mid_h, "<%s>", msgid);
-	struct tm tm;
-	gmtime_r(&f->env->now, &tm);
-	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	const char *from = *o->mail_from ? o->mail_from : "support@localhost";
-	json_t *h = json_array(), *rcpt = json_pack("[s]", t->customer_email),
-	       *to = json_pack("[{s:s, s:s}]", "name", t->customer_name, "email", t->customer_email);
-	add_header(h, "From", from);
-	add_header(h, "To", t->customer_email);
-	add_header(h, "Subject", subj.p ? subj.p : "");
-	add_header(h, "Date", date);
-	add_header(h, "Message-ID", mid_h);
-	add_header(h, "Auto-Submitted", "auto-generated");
-	add_header(h, "MIME-Version", "1.0");
-	add_header(h, "Content-Type", "text/plain; charset=utf-8");
-	if (o->loop_header && *o->loop_header)
-		add_header(h, o->loop_header, "1");
-	char *hs = json_dumps(h, JSON_COMPACT), *rs = json_dumps(rcpt, JSON_COMPACT), *ts = json_dumps(to, JSON_COMPACT);
-	mado_status st = MADO_OK;
-	if (!hs || !rs || !ts) {
-		st = mado_fail(f->err, MADO_ENOMEM, "out of memory");
-		goto out;
-	}
-	struct buf raw;
-	buf_init(&raw, 0);
-	buf_printf(&raw, "%s\r\n\r\n%s", hs, body.p ? body.p : "");
-	char sha[65];
-	blob_sha256_hex(raw.p ? raw.p : "", raw.len, sha);
-	struct store_message_new m = {
-		.ticket_id = t->id, .direction = "out", .message_id = msgid, .raw_sha256 = sha, .raw_size = raw.len,
-		.source = f->actor, .from_email = from, .from_name = "", .to_json = ts, .cc_json = "[]",
-		.references_json = "[]", .subject = subj.p ? subj.p : "", .date = f->env->now, .in_reply_to = "",
-		.body_text = body.p ? body.p : "", .body_html = "", .kind = "auto-reply", .may_auto_answer = false,
-		.thread_reason = "trigger mail", .parse_notes = "", .hygiene_reasons = "", .now = f->env->now,
-	};
-	buf_free(&raw);
-	int64_t row = 0, ob = 0;
-	if ((st = store_message_insert(f->s, &m, &row, f->err)) || (st = store_thread_add(f->s, msgid, t->id, f->err)))
-		goto out;
-	/* automatic mail: a null envelope sender, so that its bounces vanish
-	 * and no auto-responder answers it (RFC 3834) */
-	struct store_outbox_new on = { .message_row = row, .ticket_id = t->id, .mail_from = "", .rcpt_json = rs,
-		                           .headers_json = hs, .body_text = body.p ? body.p : "", .attachments_json = "[]",
-		                           .now = f->env->now, .kind = "notice" };
-	if ((st = store_outbox_add(f->s, &on, &ob, f->err)))
-		goto out;
-	st = ev(f, "mail", "outbox", NULL, msgid);
-out:
-	free(hs);
-	free(rs);
-	free(ts);
-	json_decref(h);
-	json_decref(rcpt);
-	json_decref(to);
-	buf_free(&subj);
-	buf_free(&body);
+	if (!o->cfg || !o->key)
+		return ev(f, "mail", "skipped", NULL, "no mail from here");
+	mado_status st = outgoing_customer_mail(f->s, o->cfg, o->key, f->t->id, "trigger", a->field, a->value,
+	                                        f->env->now, f->err);
+	if (st == MADO_OK)
+		st = ev(f, "mail", "outbox", NULL, f->r->name ? f->r->name : "");
 	return st;
 }
 

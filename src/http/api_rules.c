@@ -358,6 +358,7 @@ void api_rules_test(struct http_req *req, struct http_resp *resp)
 	}
 	struct triage_opts o;
 	triage_opts_from_config(&o, &req->srv->ws->cfg);
+	o.key = req->srv->ws->key; /* simulate trigger mail too (rolled back) */
 	mado_status st = triage_dry_run(req->store, json_integer_value(tk), k, cand, ev, &o, mado_now(), &out, &err);
 	if (st == MADO_ENOTFOUND)
 		http_error(resp, 404, "not_found", "no such ticket");

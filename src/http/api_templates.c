@@ -338,7 +338,8 @@ void api_canned_render(struct http_req *req, struct http_resp *resp)
 	if (!st)
 		st = store_agent_get(req->store, req->arena, req->who.agent_id, &me, &err);
 	if (!st)
-		st = outgoing_ticket_vars(req->store, req->arena, &req->srv->ws->cfg, ticket, me.name, NULL, &vars, &err);
+		st = outgoing_ticket_vars(req->store, req->arena, &req->srv->ws->cfg, req->srv->ws->key, ticket, me.name,
+		                          NULL, &vars, &err);
 	if (!st)
 		st = tpl_render(c.body, vars.vars, vars.n, TPL_TEXT, &out, &err);
 	if (st)

@@ -599,6 +599,7 @@ static mado_status apply_changes(struct http_req *req, int64_t id, const struct 
 	if (*nevents) {
 		struct triage_opts to;
 		triage_opts_from_config(&to, &req->srv->ws->cfg);
+		to.key = req->srv->ws->key;
 		if ((st = triage_ticket_updated(s, id, &to, now, err)))
 			return st;
 		return sla_ticket_event(s, id, SLA_EV_CHANGED, now, err);
@@ -938,6 +939,10 @@ void api_ticket_reply(struct http_req *req, struct http_resp *resp)
 		refuse(&o, 400, "bad_recipient", "the customer's address is not a plain address we can write to");
 		goto out;
 	}
+	/* the customer gets the body inside the reply template (signature), in
+	 * their language; the conversation keeps what they got */
+	if ((st = outgoing_reply_text(s, req->arena, cfg, req->srv->ws->key, id, req->who.agent_id, body, &body, &err)))
+		goto out;
 	/* compose */
 	char rnd[65];
 	auth_new_token(rnd);

@@ -268,7 +268,7 @@ static void *drainer(void *arg)
 static void on_delivery(void *ctx, int64_t ticket_id, const char *what)
 {
 	if (ticket_id)
-		events_publish(ctx, !strcmp(what, "failed") ? "ticket.delivery_failed" : "ticket.delivery", ticket_id, NULL);
+		events_publish(ctx, !strcmp(what, "failed") || !strcmp(what, "refused") ? "ticket.delivery_failed" : "ticket.delivery", ticket_id, NULL);
 }
 
 /* Delivers the outbox every second (jobs/outbox.c); its own connection,

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -205,15 +206,85 @@ static mado_status build(const struct outbox_sender *o, struct arena *a, const s
 
 /* ---- one row ---- */
 
+/* The recipients a relay refused while it took the mail for others: those
+ * refused for good are named in perm (for the ticket), those refused for
+ * now go into retry (the envelope of the next attempt). */
+struct refusals {
+	char perm[400], later[400], took[400];
+	json_t *retry;
+};
+
+static void note_refusal(char *dst, size_t cap, const char *rcpt, const struct transport_rcpt *r)
+{
+	size_t l = strlen(dst);
+	if (l < cap)
+		snprintf(dst + l, cap - l, "%s%s: %s", l ? "; " : "", rcpt, r->text);
+}
+
+static void split_refusals(const struct transport_outcome *t, const char *const *rcpt, size_t n,
+                           struct refusals *f)
+{
+	f->perm[0] = f->later[0] = f->took[0] = '\0';
+	f->retry = json_array();
+	for (size_t i = 0; i < n && i < t->nrcpt; i++) {
+		const struct transport_rcpt *r = &t->rcpt[i];
+		size_t l = strlen(f->took);
+		if (r->code < 400 && l < sizeof f->took)
+			snprintf(f->took + l, sizeof f->took - l, "%s%s", l ? ", " : "", rcpt[i]);
+		else if (r->code >= 500)
+			note_refusal(f->perm, sizeof f->perm, rcpt[i], r);
+		else if (r->code >= 400) {
+			note_refusal(f->later, sizeof f->later, rcpt[i], r);
+			json_array_append_new(f->retry, json_string(rcpt[i]));
+		}
+	}
+}
+
+static mado_status delivery_event(struct store *s, const struct store_outbox_row *r, const char *text, time_t now,
+                                  struct mado_err *err)
+{
+	char field[40];
+	snprintf(field, sizeof field, "%s:%lld", r->kind, (long long)r->id);
+	return store_event_add(s, r->ticket_id, "system", "delivery", field, NULL, text, now, err);
+}
+
+/* The mail went to some recipients: those refused for good are told on
+ * the ticket (and to the reply's author); those refused for now stay
+ * queued, alone in the envelope, so the others never get it twice. */
+static mado_status record_refusals(const struct outbox_sender *o, const struct store_outbox_row *r,
+                                   const struct refusals *f, time_t now, const char **status, time_t *next,
+                                   struct mado_err *err)
+{
+	struct store *s = o->store;
+	mado_status st = MADO_OK;
+	char ev[480];
+	if (*f->perm) {
+		snprintf(ev, sizeof ev, "refused by the relay: %s", f->perm);
+		st = delivery_event(s, r, ev, now, err);
+		if (!st && !strcmp(r->kind, "reply") && r->agent_id)
+			st = outgoing_notify_agent(s, o->cfg, r->agent_id, 0, r->ticket_id, "delivery_failed", ev, now, err);
+	}
+	if (!st && json_array_size(f->retry)) {
+		char *env = json_dumps(f->retry, JSON_COMPACT);
+		st = env ? store_outbox_set_rcpt(s, r->id, env, err) : mado_fail(err, MADO_ENOMEM, "out of memory");
+		free(env);
+		*status = "queued";
+		*next = now + outbox_backoff(o->cfg, r->attempts);
+	}
+	return st;
+}
+
 /* Commit the outcome of one attempt, with an event on the ticket when the
  * mail was sent or failed for good. */
-static mado_status record(const struct outbox_sender *o, const struct store_outbox_row *r,
+static mado_status record(const struct outbox_sender *o, const struct store_outbox_row *r, const struct built *b,
                           const struct transport_outcome *t, time_t now, const char **what, struct mado_err *err)
 {
 	struct store *s = o->store;
 	const char *status = "sent";
 	time_t next = now;
-	char ev[480] = "";
+	char ev[480] = "", error[400];
+	struct refusals f = { .retry = NULL };
+	snprintf(error, sizeof error, "%s", t->text);
 	if (t->result == TRANSPORT_TEMP) {
 		bool give_up = now - r->created_at >= (time_t)o->cfg->retry_give_up_hours * 3600;
 		status = give_up ? "failed" : "queued";
@@ -225,17 +296,18 @@ static mado_status record(const struct outbox_sender *o, const struct store_outb
 		status = "failed";
 		snprintf(ev, sizeof ev, "failed to %s: %s", r->recipient, t->text);
 	} else {
-		snprintf(ev, sizeof ev, "sent to %s", r->recipient);
+		split_refusals(t, b->rcpt, b->nrcpt, &f);
+		snprintf(ev, sizeof ev, "sent to %s", *f.took ? f.took : r->recipient);
+		if (*f.perm || *f.later)
+			snprintf(error, sizeof error, "%s%s%s%s", *f.perm ? "refused: " : "", f.perm,
+			         *f.perm && *f.later ? "; " : "", *f.later ? f.later : "");
 	}
-	*what = !strcmp(status, "queued") ? "retry" : status;
 	mado_status st = store_begin(s, err);
-	if (st)
-		return st;
-	if (!(st = store_outbox_finish(s, r->id, status, next, t->text, now, err)) && *ev && r->ticket_id) {
-		char field[40];
-		snprintf(field, sizeof field, "%s:%lld", r->kind, (long long)r->id);
-		st = store_event_add(s, r->ticket_id, "system", "delivery", field, NULL, ev, now, err);
-	}
+	if (!st && f.retry)
+		st = record_refusals(o, r, &f, now, &status, &next, err);
+	*what = !strcmp(status, "queued") ? "retry" : *f.perm ? "refused" : status;
+	if (!st && !(st = store_outbox_finish(s, r->id, status, next, error, now, err)) && *ev && r->ticket_id)
+		st = delivery_event(s, r, ev, now, err);
 	/* the agent whose reply failed hears of it by mail too */
 	if (!st && !strcmp(status, "failed") && !strcmp(r->kind, "reply") && r->agent_id)
 		st = outgoing_notify_agent(s, o->cfg, r->agent_id, 0, r->ticket_id, "delivery_failed", ev, now, err);
@@ -243,6 +315,7 @@ static mado_status record(const struct outbox_sender *o, const struct store_outb
 		st = store_commit(s, err);
 	if (st)
 		store_rollback(s);
+	json_decref(f.retry);
 	return st;
 }
 
@@ -284,9 +357,9 @@ static mado_status deliver_one(const struct outbox_sender *o, int64_t id, struct
 		fsio_crash_point("outbox-after-send");
 	}
 	const char *what = "";
-	if ((st = record(o, &r, &t, time(NULL), &what, err)))
+	if ((st = record(o, &r, b, &t, time(NULL), &what, err)))
 		goto out;
-	if (!strcmp(what, "sent"))
+	if (!strcmp(what, "sent") || !strcmp(what, "refused"))
 		stats->sent++;
 	else if (!strcmp(what, "retry"))
 		stats->retried++;

@@ -10,7 +10,10 @@
  *   send     jobs/transport.c (SMTP relay or sendmail)
  *   record   sent → 'sent'; temporary failure → 'queued' with exponential
  *            backoff (outbox.retry_*), 'failed' after outbox.give_up_hours;
- *            permanent failure (5xx) → 'failed', an event on the ticket
+ *            permanent failure (5xx) → 'failed', an event on the ticket;
+ *            taken for some recipients only → those refused for good
+ *            are an event on the ticket, those refused for now stay
+ *            queued alone in the envelope (the others never get a copy)
  *
  * At most one duplicate: the claim is committed before sending, so a
  * sender that dies between the relay's 250 and the 'sent' commit leaves
@@ -35,7 +38,8 @@ struct outbox_stats {
 };
 
 /* Called after a row's outcome is committed (e.g. to publish a live
- * event). what is "sent", "retry" or "failed". */
+ * event). what is "sent", "refused" (sent, but some recipient refused for
+ * good), "retry" or "failed". */
 typedef void (*outbox_changed_fn)(void *ctx, int64_t ticket_id, const char *what);
 
 struct outbox_sender {

@@ -2,8 +2,14 @@
  * Transports. SMTP goes through libcurl's smtp:// and smtps:// handlers:
  * libcurl does EHLO, STARTTLS (CURLOPT_USE_SSL), AUTH, MAIL FROM, one RCPT
  * per recipient, DATA with dot-stuffing, and reports the last reply code
- * (CURLINFO_RESPONSE_CODE). Any refused recipient fails the transaction,
- * so a 5xx for one address fails the mail (it is shown on the ticket).
+ * (CURLINFO_RESPONSE_CODE). A refused recipient does not stop the others
+ * (CURLOPT_MAIL_RCPT_ALLLOWFAILS): the mail goes to those the relay took,
+ * and the debug callback, which sees each command and reply, tells which
+ * RCPT got which answer, so the caller can record or retry just that one.
+ *
+ * A relay refusing our login (535) or our lack of TLS (530 "Must issue a
+ * STARTTLS command first") speaks of our configuration, not of the mail:
+ * that is temporary, the mail waits until an admin fixes the settings.
  *
  * sendmail is run as `PATH -i -f SENDER -- RCPT...` with the message on
  * stdin: -i so a lone "." line is data; "--" so no recipient is read as
@@ -21,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -60,6 +67,42 @@ static size_t reply_cb(char *line, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
+/* Pairs each RCPT TO we send with the relay's final reply line to it
+ * (libcurl sends SMTP commands one at a time, never pipelined). */
+struct rcpt_watch {
+	struct transport_outcome *out;
+	long pending;     /* index of the RCPT awaiting its reply, -1 = none */
+	size_t sent;
+};
+
+static int debug_cb(CURL *c, curl_infotype type, char *data, size_t size, void *ud)
+{
+	(void)c;
+	struct rcpt_watch *w = ud;
+	if (type == CURLINFO_HEADER_OUT && size >= 8 && !strncasecmp(data, "RCPT TO:", 8)) {
+		w->pending = w->sent < TRANSPORT_MAX_RCPT ? (long)w->sent : -1;
+		w->sent++;
+	} else if (type == CURLINFO_HEADER_IN && w->pending >= 0 && size >= 4 && data[3] != '-' &&
+	           data[0] >= '2' && data[0] <= '5') {
+		struct transport_rcpt *r = &w->out->rcpt[w->pending];
+		r->code = (data[0] - '0') * 100 + (data[1] - '0') * 10 + (data[2] - '0');
+		size_t k = size < sizeof r->text - 1 ? size : sizeof r->text - 1;
+		while (k && (data[k - 1] == '\r' || data[k - 1] == '\n'))
+			k--;
+		memcpy(r->text, data, k);
+		r->text[k] = '\0';
+		w->pending = -1;
+	}
+	return 0;
+}
+
+/* 530 (authentication or TLS required) and 535 (login refused): the relay
+ * refuses us, not the mail. */
+static bool our_setup_refused(CURLcode rc, long code)
+{
+	return rc == CURLE_LOGIN_DENIED || code == 530 || code == 535 || code == 534 || code == 538;
+}
+
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static void curl_start(void)
 {
@@ -93,6 +136,8 @@ static void smtp_send(const struct mado_config *cfg, const char *mail_from, cons
 		to = curl_slist_append(to, r);
 	}
 	struct upload u = { data, len };
+	struct rcpt_watch w = { out, -1, 0 };
+	out->nrcpt = n < TRANSPORT_MAX_RCPT ? n : TRANSPORT_MAX_RCPT;
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
 	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, to);
@@ -104,6 +149,12 @@ static void smtp_send(const struct mado_config *cfg, const char *mail_from, cons
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, last);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1L);
+	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, debug_cb);
+	curl_easy_setopt(c, CURLOPT_DEBUGDATA, &w);
+	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);  /* the debug callback only sees traffic in verbose mode */
+	if (*cfg->relay_ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, cfg->relay_ca_file);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)(cfg->relay_timeout_seconds < 30 ? cfg->relay_timeout_seconds : 30));
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)cfg->relay_timeout_seconds);
 	if (!strcmp(cfg->relay_tls, "try"))
@@ -123,7 +174,7 @@ static void smtp_send(const struct mado_config *cfg, const char *mail_from, cons
 	} else {
 		/* 5xx is final; everything else (4xx, refused or dropped
 		 * connections, timeouts, TLS trouble) may pass later */
-		out->result = code >= 500 && code < 600 ? TRANSPORT_PERM : TRANSPORT_TEMP;
+		out->result = code >= 500 && code < 600 && !our_setup_refused(rc, code) ? TRANSPORT_PERM : TRANSPORT_TEMP;
 		size_t el = strlen(errbuf);
 		while (el && (errbuf[el - 1] == '\n' || errbuf[el - 1] == '\r'))
 			errbuf[--el] = '\0';

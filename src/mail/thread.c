@@ -85,6 +85,18 @@ void thread_tag(const unsigned char key[THREAD_KEY_BYTES], int64_t n, char tag[T
 	purpose_tag(key, "mado-reply", n, tag);
 }
 
+void thread_survey_tag(const unsigned char key[THREAD_KEY_BYTES], int64_t n, char tag[THREAD_TAG_CHARS + 1])
+{
+	purpose_tag(key, "mado-survey", n, tag);
+}
+
+bool thread_verify_survey(const unsigned char key[THREAD_KEY_BYTES], int64_t n, const char *tag)
+{
+	char want[THREAD_TAG_CHARS + 1];
+	thread_survey_tag(key, n, want);
+	return tag && strlen(tag) == THREAD_TAG_CHARS && sodium_memcmp(want, tag, THREAD_TAG_CHARS) == 0;
+}
+
 static bool split_address(const char *addr, size_t len, struct str *local, struct str *domain)
 {
 	const char *at = memchr(addr, '@', len);

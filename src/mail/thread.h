@@ -30,6 +30,12 @@ bool thread_token_find(const char *format, const char *subject, size_t len, int6
 void thread_tag(const unsigned char key[THREAD_KEY_BYTES], int64_t n,
                 char tag[THREAD_TAG_CHARS + 1]);
 
+/* The survey token of ticket n (same form, another purpose than the reply
+ * tag): the signed part of the satisfaction survey link. */
+void thread_survey_tag(const unsigned char key[THREAD_KEY_BYTES], int64_t n, char tag[THREAD_TAG_CHARS + 1]);
+/* Is tag the survey token of ticket n? (constant time) */
+bool thread_verify_survey(const unsigned char key[THREAD_KEY_BYTES], int64_t n, const char *tag);
+
 /* Append "local+<n>.<tag>@domain" for the support address "local@domain". */
 mado_status thread_sign_address(const unsigned char key[THREAD_KEY_BYTES], const char *support,
                                 int64_t n, struct buf *out);

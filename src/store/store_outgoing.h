@@ -40,6 +40,10 @@ mado_status store_outbox_get(struct store *s, struct arena *a, int64_t id, struc
 mado_status store_outbox_finish(struct store *s, int64_t id, const char *status, time_t next_attempt_at,
                                 const char *error, time_t now, struct mado_err *err);
 
+/* Narrow the envelope of a row to rcpt_json (a JSON array of addresses):
+ * a retry then goes only to the recipients the relay has not taken yet. */
+mado_status store_outbox_set_rcpt(struct store *s, int64_t id, const char *rcpt_json, struct mado_err *err);
+
 /* Rows of this kind created at or after since: to recipient (NULL = any)
  * and in ticket (0 = any). */
 mado_status store_outbox_count(struct store *s, const char *kind, const char *recipient, int64_t ticket_id,

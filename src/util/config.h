@@ -51,6 +51,7 @@ struct mado_config {
 	size_t relay_port;
 	char relay_user[256];
 	char relay_password[256];
+	char relay_ca_file[1024];
 	char relay_tls[16];            /* "none", "try", "starttls", "smtps" */
 	size_t relay_timeout_seconds;
 	char sendmail_path[512];
@@ -68,8 +69,10 @@ struct mado_config {
 	size_t ack_recipient_hours;
 	size_t auto_window_minutes;
 	size_t auto_per_ticket_max;
+	size_t auto_per_recipient_max;
 	size_t auto_global_max;
 	char ticket_url[512];          /* link to follow a ticket; {n} is its number */
+	char survey_url[512];          /* survey link; {n} the number, {token} its signed token */
 };
 
 /* Defaults for every setting. */

@@ -232,7 +232,7 @@ agent POST /api/v1/tickets/2/replies '{"body":"Answers: yes and no.","cc":["boss
 is "$ST" 201 "agent reply: 201"
 mid=$(j .message.message_id)
 ok "$(echo "$mid" | grep -q '@mado\.localhost$'; echo $?)" "…Message-ID on our domain ($mid)"
-is "$(sql "$W" "SELECT direction||'|'||ticket_id||'|'||body_text FROM messages WHERE message_id='$mid'")" "out|2|Answers: yes and no." "…stored as an outgoing message"
+is "$(sql "$W" "SELECT direction||'|'||ticket_id||'|'||body_text FROM messages WHERE message_id='$mid'")" "$(printf 'out|2|Answers: yes and no.\n\n-- \nAnn Lee\nsupport@localhost')" "…stored as an outgoing message, as sent (inside the reply template)"
 is "$(sql "$W" "SELECT ticket_id FROM thread_ids WHERE message_id='$mid'")" 2 "…registered in thread_ids"
 is "$(sql "$W" "SELECT o.status||'|'||o.rcpt_json FROM outbox o JOIN messages m ON m.id=o.message_id WHERE m.message_id='$mid'")" \
 	'queued|["bob@example.net","boss@example.net"]' "…queued in the outbox with its recipients"

@@ -119,3 +119,15 @@ wait_for() {
 		sleep 0.05; _w=$((_w + 1))
 	done
 }
+
+# A private Postfix instance (config in $PFC, queue in $PFQ): its processes
+# (daemons, and the commands pipe(8) runs) work in its queue directory.
+in_queue() { for d in /proc/[0-9]*; do [ "$(readlink "$d/cwd" 2>/dev/null)" = "$PFQ" ] && echo "${d#/proc/}"; done; }
+# postfix_stop: stop it, and kill whatever of it is left after 5 s
+postfix_stop() {
+	[ -d "$PFQ/pid" ] || return 0
+	postfix -c "$PFC" stop >/dev/null 2>&1
+	_t=0
+	while [ -n "$(in_queue)" ] && [ $_t -lt 25 ]; do sleep 0.2; _t=$((_t + 1)); done
+	for _p in $(in_queue); do kill -9 "$_p" 2>/dev/null; done
+}

@@ -52,6 +52,8 @@ is "$(notice_hdr 1 Subject)" "[#1] Resolved: Printer on fire" "…the resolved t
 ok "$(notice_body 1 | grep -q 'we consider ticket 1 (Printer on fire) resolved'; echo $?)" "…its English body"
 ok "$(notice_body 1 | grep -q 'How did we do? Tell us in one click:'; echo $?)" "…with the survey line"
 ok "$(notice_body 1 | grep -q '{{'; [ $? -ne 0 ]; echo $?)" "…every placeholder rendered (survey.url included)"
+S1=$(notice_body 1 | grep -o 'http://127.0.0.1:8080/survey/1?t=[a-z2-7]*')
+ok "$(echo "$S1" | grep -Eq '^http://127\.0\.0\.1:8080/survey/1\?t=[a-z2-7]{12}$'; echo $?)" "…the survey link: survey.url with the number and a signed token ($S1)"
 is "$(notice_hdr 1 Auto-Submitted)" "auto-generated" "…Auto-Submitted: auto-generated"
 is "$(notice_hdr 1 In-Reply-To)" "<a1@example.org>" "…In-Reply-To the customer's mail"
 is "$(sql "$W" "SELECT mail_from FROM outbox WHERE kind='notice' AND ticket_id=1")" "" "…null envelope sender in the outbox"
@@ -61,6 +63,8 @@ is "$(notices 2)" 1 "resolving a Japanese customer's ticket queues one notice"
 is "$(notice_hdr 2 Subject)" "[#2] 解決しました: 請求書" "…the Japanese subject with the ticket token"
 ok "$(notice_body 2 | grep -q '受付番号 2（請求書）は解決済みとさせていただきました'; echo $?)" "…the Japanese body"
 ok "$(notice_body 2 | grep -q 'アンケートへのご協力をお願いいたします'; echo $?)" "…with the survey line"
+S2=$(notice_body 2 | grep -o 'http://127.0.0.1:8080/survey/2?t=[a-z2-7]*')
+ok "$(test -n "$S2" && [ "${S2#*t=}" != "${S1#*t=}" ]; echo $?)" "…its own link, another token ($S2)"
 admin PATCH /api/v1/tickets/1 '{"priority":"high"}'
 is "$(notices 1)" 1 "another change to a resolved ticket sends nothing more"
 

@@ -2,8 +2,9 @@
 # Mail templates (admins) and canned responses (agents) over HTTP: who may
 # read and change them (requests that must be refused), placeholders
 # checked when saved, an admin's acknowledgement text used for the next
-# ack, restoring the built-in text, and a canned response rendered for a
-# ticket in the customer's words.
+# ack, restoring the built-in text, a canned response rendered for a
+# ticket in the customer's words, and agent replies wrapped in the reply
+# template of the customer's language.
 # Needs curl, sqlite3 and jq.
 . "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || { echo "1..0 # SKIP jq not installed"; exit 0; }
@@ -65,6 +66,23 @@ ok "$(sql "$W" "SELECT body_text FROM outbox WHERE kind='ack' AND ticket_id=2" |
 admin DELETE /api/v1/admin/templates/ack/en
 is "$ST/$(j .customized)" "200/false" "deleting restores the built-in text"
 ok "$(j .body | grep -q 'thank you for contacting us'; echo $?)" "…which is shown"
+
+# ---- the reply wrapper: agent replies go out inside the reply template ----
+reply_body() { sql "$W" "SELECT body_text FROM outbox WHERE kind='reply' AND ticket_id=$1 ORDER BY id DESC LIMIT 1"; }
+admin POST /api/v1/tickets/1/replies '{"body":"Please unplug it."}'
+is "$ST" 201 "an agent reply is queued"
+is "$(reply_body 1)" "$(printf 'Please unplug it.\n\n-- \nAdmin\nsupport@localhost')" "…inside the built-in wrapper (signature: agent, support)"
+admin PUT /api/v1/admin/templates/reply/en '{"subject":"Re: {{ticket.subject}} {{ticket.token}}","body":"Dear {{customer.name}},\n\n{{reply.body}}\n\nYours, {{agent.name}}"}'
+is "$ST" 200 "admin replaces the English reply wrapper"
+admin PUT /api/v1/admin/templates/reply/ja '{"subject":"Re: {{ticket.subject}} {{ticket.token}}","body":"{{customer.name}} 様\n\n{{reply.body}}\n\n担当: {{agent.name}}"}'
+is "$ST" 200 "…and the Japanese one"
+admin POST /api/v1/tickets/1/replies '{"body":"It should work now."}'
+is "$(reply_body 1)" "$(printf 'Dear Alice Smith,\n\nIt should work now.\n\nYours, Admin')" "an English customer's reply uses the English wrapper"
+admin POST /api/v1/tickets/2/replies '{"body":"Sent today. {{agent.name}}"}'
+is "$(reply_body 2)" "$(printf '山田 太郎 様\n\nSent today. {{agent.name}}\n\n担当: Admin')" "a Japanese customer's (written in English by the agent) the Japanese one; the agent's text is never rendered"
+is "$(sql "$W" "SELECT body_text FROM messages WHERE direction='out' AND ticket_id=2 AND source LIKE 'agent:%'")" "$(reply_body 2)" "…the conversation keeps what the customer got"
+admin DELETE /api/v1/admin/templates/reply/en >/dev/null
+admin DELETE /api/v1/admin/templates/reply/ja >/dev/null
 
 # ---- canned responses ----
 agent POST /api/v1/canned '{"title":"Restart","body":"Hello {{customer.name}},\n\nplease restart the printer (ticket {{ticket.number}}).\n{{agent.name}}"}'

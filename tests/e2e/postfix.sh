@@ -158,16 +158,9 @@ EOF
 grep -q '^postlog' "$PFC/master.cf" || echo "postlog   unix-dgram n  -       n       -       1       postlogd" >> "$PFC/master.cf"
 
 pf() { postfix -c "$PFC" "$@"; }
-# Processes of this instance: Postfix daemons (and the commands pipe(8) runs)
-# work in its private queue directory.
-in_queue() { for d in /proc/[0-9]*; do [ "$(readlink "$d/cwd" 2>/dev/null)" = "$PFQ" ] && echo "${d#/proc/}"; done; }
 pf_stop() {
 	if [ -s "$TMPROOT/lockpid" ]; then kill "$(cat "$TMPROOT/lockpid")" 2>/dev/null; : > "$TMPROOT/lockpid"; fi
-	[ -d "$PFQ/pid" ] || return 0
-	pf stop >/dev/null 2>&1
-	t=0
-	while [ -n "$(in_queue)" ] && [ $t -lt 25 ]; do sleep 0.2; t=$((t + 1)); done
-	for p in $(in_queue); do kill -9 "$p" 2>/dev/null; done
+	postfix_stop
 }
 on_exit pf_stop
 if ! pf start >"$TMPROOT/pf-start.log" 2>&1; then

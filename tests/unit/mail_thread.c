@@ -103,5 +103,18 @@ int main(void)
 	ok(!thread_verify_verp(key, "support@example.com", forged, strlen(forged), &n),
 	   "nor does a signed reply address turned around");
 	buf_free(&b);
+
+	/* survey tokens: their own purpose, checked in constant time */
+	char survey[THREAD_TAG_CHARS + 1], survey43[THREAD_TAG_CHARS + 1];
+	thread_survey_tag(key, 42, survey);
+	thread_survey_tag(key, 43, survey43);
+	ok(strlen(survey) == THREAD_TAG_CHARS && strspn(survey, "abcdefghijklmnopqrstuvwxyz234567") == THREAD_TAG_CHARS,
+	   "survey token shape: %s", survey);
+	ok(thread_verify_survey(key, 42, survey), "the survey token of 42 verifies");
+	ok(!thread_verify_survey(key, 43, survey) && strcmp(survey, survey43), "…not for 43, whose token differs");
+	ok(!thread_verify_survey(key2, 42, survey), "another key refuses it");
+	ok(strcmp(survey, tag) && !thread_verify_survey(key, 42, tag), "the reply tag is no survey token");
+	ok(!thread_verify_survey(key, 42, NULL) && !thread_verify_survey(key, 42, "") &&
+	       !thread_verify_survey(key, 42, "abc"), "empty or short tokens are refused");
 	return done_testing();
 }

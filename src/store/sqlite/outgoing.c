@@ -28,6 +28,7 @@ static const char sql_list[] =
 static const char sql_finish[] =
 	"UPDATE outbox SET status = ?2, next_attempt_at = ?3, last_error = ?4, "
 	"sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END WHERE id = ?1";
+static const char sql_set_rcpt[] = "UPDATE outbox SET rcpt_json = ?2 WHERE id = ?1";
 /* kind 'auto' counts every automatic mail to customers */
 static const char sql_count[] =
 	"SELECT count(*) FROM outbox WHERE (kind = ?1 OR (?1 = 'auto' AND kind IN ('ack','notice'))) "
@@ -103,6 +104,16 @@ mado_status store_outbox_finish(struct store *s, int64_t id, const char *status,
 	sqlite3_bind_int64(st, 3, (int64_t)next_attempt_at);
 	store_bind_text(st, 4, error);
 	sqlite3_bind_int64(st, 5, (int64_t)now);
+	return store_step_done(s, st, err);
+}
+
+mado_status store_outbox_set_rcpt(struct store *s, int64_t id, const char *rcpt_json, struct mado_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_set_rcpt, err);
+	if (!st)
+		return MADO_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_text(st, 2, rcpt_json);
 	return store_step_done(s, st, err);
 }
 
