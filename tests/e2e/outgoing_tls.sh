@@ -176,6 +176,7 @@ logdiag() { grep -E "$1" "$PFLOG" | tail -n 12 | sed 's/^/# /'; }
 
 # ---- 1. STARTTLS, AUTH, delivered intact ----
 mail 'Alice Smith <alice@example.org>' 'Printer on fire' 'c1@example.org' | mado -w "$W" ingest
+wait_tickets "$W" 1
 reply 1 '{"body":"Hello Alice,\n\nplease unplug it.\n.\nあいさつ: よろしくお願いします。"}'
 is "$ST" 201 "an agent reply is queued"
 is "$(run)" "sent 1, retry later 0, failed 0" "sent through the relay"
@@ -262,6 +263,7 @@ is "$(ob "$OB" status)" sent "…the mail is sent"
 
 # ---- 5. all recipients refused for good: failed ----
 mail 'Carol <refused@example.org>' 'No such user' 'c5@example.org' | mado -w "$W" ingest
+wait_tickets "$W" 2
 reply 2 '{"body":"Hello?"}'
 is "$(run)" "sent 1, retry later 0, failed 1" "the only recipient refused with 550: failed (the author told by mail)"
 is "$(ob "$OB" status)" failed "…marked failed"
