@@ -131,6 +131,7 @@ bench: deps
 	@if [ -x bench/api_wrk.sh ]; then ./bench/api_wrk.sh $(BUILD); fi
 	@if [ -x bench/ui.sh ]; then ./bench/ui.sh $(BUILD); fi
 	@if [ -x bench/sla.sh ]; then ./bench/sla.sh $(BUILD); fi
+	@./bench/outbox.sh $(BUILD)
 
 FUZZ_SECONDS ?= 60
 fuzz: deps
