@@ -157,9 +157,12 @@ static void smtp_send(const struct mado_config *cfg, const char *mail_from, cons
 		curl_easy_setopt(c, CURLOPT_CAINFO, cfg->relay_ca_file);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)(cfg->relay_timeout_seconds < 30 ? cfg->relay_timeout_seconds : 30));
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)cfg->relay_timeout_seconds);
-	if (!strcmp(cfg->relay_tls, "try"))
+	/* "try" with a password requires TLS: a relay that does not offer
+	 * STARTTLS (or a man in the middle stripping it) must never see the
+	 * password in clear. "none" is the explicit way to send it plain. */
+	if (!strcmp(cfg->relay_tls, "try") && !*cfg->relay_user)
 		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
-	else if (!strcmp(cfg->relay_tls, "starttls") || smtps)
+	else if (!strcmp(cfg->relay_tls, "try") || !strcmp(cfg->relay_tls, "starttls") || smtps)
 		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
 	if (*cfg->relay_user) {
 		curl_easy_setopt(c, CURLOPT_USERNAME, cfg->relay_user);

@@ -99,7 +99,7 @@ static const struct setting settings[] = {
 	{ "outbox.relay_ca_file", C_STR, F(relay_ca_file), "", 0, 0,
 	  "PEM file of the CA(s) that sign the relay's TLS certificate (empty: the system's CAs)" },
 	{ "outbox.relay_tls", C_STR, F(relay_tls), "try", 0, 0,
-	  "TLS to the relay: none, try (STARTTLS when offered), starttls (required), smtps (TLS from the start)" },
+	  "TLS to the relay: none, try (STARTTLS when offered; required when relay_user is set), starttls (required), smtps (TLS from the start)" },
 	{ "outbox.relay_timeout_seconds", C_UINT, F(relay_timeout_seconds), "60", 1, 3600,
 	  "longest one delivery to the relay may take (a timeout is retried)" },
 	{ "outbox.sendmail_path", C_STR, F(sendmail_path), "/usr/sbin/sendmail", 0, 0,
