@@ -506,6 +506,9 @@ await step('admin pages', async () => {
   await send(p1, 'PATCH', `/api/v1/agents/${me}`, { language: 'ja' });
   await p1.goto(`${BASE}/admin/sla`);
   await p1.waitForSelector('section[data-testid=sla-policies] h2');
+  // the calendars' list arrives after the headings: wait for its rows
+  await p1.waitForFunction(() => document.querySelector('.admin')?.textContent.includes('休業日 2 日'), null, { timeout: 10000 })
+    .catch(() => {});
   const jaText = await p1.textContent('.admin');
   ok(jaText.includes('SLA と営業時間') && jaText.includes('SLA ポリシー') && jaText.includes('営業時間カレンダー') && jaText.includes('休業日 2 日'),
     'the admin pages render in Japanese', jaText.slice(0, 300));
