@@ -8,7 +8,7 @@
 # the newest 200 matching messages, and the window never shows or counts
 # a ticket the caller may not open. Needs curl, sqlite3 and jq.
 . "$(dirname "$0")/lib.sh"
-command -v jq >/dev/null || { echo "1..0 # SKIP jq not installed"; exit 0; }
+need jq
 W=$(new_ws counts)
 MADO_PASSWORD=admin-pass-1 mado -w "$W" user add admin@example.com --role admin >/dev/null
 MADO_PASSWORD=agent-pass-1 mado -w "$W" user add sup@example.com --role agent --group Support >/dev/null

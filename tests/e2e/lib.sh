@@ -27,6 +27,16 @@ skip() { T_N=$((T_N + 1)); echo "ok $T_N - # SKIP $1"; }
 done_testing() { echo "1..$T_N"; [ "$T_FAIL" -eq 0 ]; }
 
 mado() { "$MADO_BIN" "$@"; }
+# need TOOL...: skip the whole test (TAP "1..0 # SKIP") when a tool is
+# missing; smtp-sink is looked for where Debian's postfix puts it
+need() {
+	for _c in "$@"; do
+		case $_c in
+		smtp-sink) [ -x /usr/sbin/smtp-sink ] || { echo "1..0 # SKIP smtp-sink (postfix) not installed"; exit 0; } ;;
+		*) command -v "$_c" >/dev/null || { echo "1..0 # SKIP $_c not installed"; exit 0; } ;;
+		esac
+	done
+}
 
 # new_ws NAME: create a workspace, echo its path
 new_ws() {

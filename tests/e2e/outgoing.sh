@@ -10,9 +10,7 @@
 # threads to the ticket.
 # Needs curl, sqlite3, jq and smtp-sink (Debian postfix).
 . "$(dirname "$0")/lib.sh"
-command -v jq >/dev/null || { echo "1..0 # SKIP jq not installed"; exit 0; }
-SINK_BIN=/usr/sbin/smtp-sink
-[ -x "$SINK_BIN" ] || { echo "1..0 # SKIP smtp-sink (postfix) not installed"; exit 0; }
+need jq smtp-sink
 
 W=$(new_ws out)
 SP=$(free_port)

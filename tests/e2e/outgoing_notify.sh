@@ -5,8 +5,7 @@
 # turn them off; nothing goes to the agent who acted.
 # Needs curl, sqlite3, jq and smtp-sink (Debian postfix).
 . "$(dirname "$0")/lib.sh"
-command -v jq >/dev/null || { echo "1..0 # SKIP jq not installed"; exit 0; }
-[ -x /usr/sbin/smtp-sink ] || { echo "1..0 # SKIP smtp-sink (postfix) not installed"; exit 0; }
+need jq smtp-sink
 W=$(new_ws notify)
 SP=$(( $(free_port) + 13 ))
 cat >>"$W/mado.conf" <<CONF

@@ -7,7 +7,7 @@
 # template of the customer's language.
 # Needs curl, sqlite3 and jq.
 . "$(dirname "$0")/lib.sh"
-command -v jq >/dev/null || { echo "1..0 # SKIP jq not installed"; exit 0; }
+need jq
 W=$(new_ws tpl)
 echo "outbox.in_serve = false" >>"$W/mado.conf"
 MADO_PASSWORD=admin-pass-1 mado -w "$W" user add admin@example.com --name Admin --role admin >/dev/null
