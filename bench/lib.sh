@@ -14,10 +14,17 @@ bench_cleanup() {
 	rm -rf "$TMP"
 }
 
+# bench_free_port FROM: the first port from FROM on that nothing listens on
+bench_free_port() {
+	_p=$1
+	while bench_listening "$_p"; do _p=$((_p + 1)); done
+	echo "$_p"
+}
+bench_listening() { grep -qi ":$(printf '%04X' "$1") " /proc/net/tcp /proc/net/tcp6 2>/dev/null; }
+
 # bench_serve MADO WS: `mado serve` on a free port; sets PORT, BASE and PID
 bench_serve() {
-	PORT=$(( 30000 + $$ % 20000 ))
-	while grep -qi ":$(printf '%04X' $PORT) " /proc/net/tcp /proc/net/tcp6 2>/dev/null; do PORT=$((PORT + 1)); done
+	PORT=$(bench_free_port $(( 30000 + $$ % 20000 )))
 	BASE=http://127.0.0.1:$PORT
 	"$1" -w "$2" serve --listen "127.0.0.1:$PORT" >"$TMP/serve.log" 2>&1 &
 	PID=$!

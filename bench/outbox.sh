@@ -22,8 +22,7 @@ bench_scratch outbox
 N=${BENCH_OUTBOX_MAILS:-2000}
 "$BUILD/bench/gen_mail" --maildir "$TMP/mail" --count "$N" --seed 7 >/dev/null
 "$MADO" init "$TMP/ws" >/dev/null
-PORT=$(( 20000 + $$ % 20000 ))
-while grep -qi ":$(printf '%04X' $PORT) " /proc/net/tcp 2>/dev/null; do PORT=$((PORT + 1)); done
+PORT=$(bench_free_port $(( 20000 + $$ % 20000 )))
 cat >>"$TMP/ws/mado.conf" <<CONF
 mailbox.addresses = support@example.com
 outbox.relay_host = 127.0.0.1
@@ -42,7 +41,7 @@ USER_OPT=
 # shellcheck disable=SC2086
 "$SINK" $USER_OPT 127.0.0.1:"$PORT" 64 >/dev/null 2>&1 &
 PID=$!
-i=0; while ! grep -qi ":$(printf '%04X' $PORT) " /proc/net/tcp && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+i=0; while ! bench_listening "$PORT" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 q=$(sqlite3 "$TMP/ws/mado.db" "SELECT count(*) FROM outbox WHERE status='queued'")
 t0=$(date +%s.%N)
 "$MADO" -w "$TMP/ws" outbox run --max "$q" >"$TMP/run.log"

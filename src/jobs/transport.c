@@ -160,10 +160,11 @@ static void smtp_send(const struct mado_config *cfg, const char *mail_from, cons
 	/* "try" with a password requires TLS: a relay that does not offer
 	 * STARTTLS (or a man in the middle stripping it) must never see the
 	 * password in clear. "none" is the explicit way to send it plain. */
-	if (!strcmp(cfg->relay_tls, "try") && !*cfg->relay_user)
-		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
-	else if (!strcmp(cfg->relay_tls, "try") || !strcmp(cfg->relay_tls, "starttls") || smtps)
+	bool try_tls = !strcmp(cfg->relay_tls, "try");
+	if (smtps || !strcmp(cfg->relay_tls, "starttls") || (try_tls && *cfg->relay_user))
 		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	else if (try_tls)
+		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
 	if (*cfg->relay_user) {
 		curl_easy_setopt(c, CURLOPT_USERNAME, cfg->relay_user);
 		curl_easy_setopt(c, CURLOPT_PASSWORD, cfg->relay_password);

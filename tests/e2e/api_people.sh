@@ -37,7 +37,7 @@ ok $? "mail with attachments accepted"
 	printf '<img src="https://evil.test/track.png" alt="t"><a href="javascript:alert(1)">x</a>\n'
 } | mado -w "$W" ingest
 mail 'Carol <carol@example.org>' 'Colleague of Alice' 'c1@example.org' | mado -w "$W" ingest
-i=0; while [ "$(ntickets "$W")" -lt 4 ] && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done
+wait_tickets "$W" 4 30
 is "$(ntickets "$W")" 4 "the server drained four tickets"
 T1=$(sql "$W" "SELECT ticket_id FROM messages WHERE message_id='p1@example.org'")
 T2=$(sql "$W" "SELECT ticket_id FROM messages WHERE message_id='p2@example.org'")

@@ -24,7 +24,7 @@ mail 'Alice <alice@example.org>' 'Printer on fire' 'm1@example.org' | mado -w "$
 mail 'Bob <bob@example.net>' 'Two questions' 'm2@example.net' | mado -w "$W" ingest
 mail 'Carol <carol@example.org>' 'Printer still on fire' 'm3@example.org' | mado -w "$W" ingest
 mail 'Dave <dave@other.test>' 'Invoice wrong' 'm4@other.test' | mado -w "$W" ingest
-i=0; while [ "$(ntickets "$W")" -lt 4 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait_tickets "$W" 4
 is "$(ntickets "$W")" 4 "four mails ingested into four tickets"
 
 A=$TMPROOT/admin.jar; S=$TMPROOT/sup.jar; G=$TMPROOT/agent.jar; G2=$TMPROOT/agent2.jar; L=$TMPROOT/light.jar

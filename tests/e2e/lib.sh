@@ -47,10 +47,11 @@ new_ws() {
 # sql WS QUERY: read the workspace database
 sql() { sqlite3 -batch -noheader "$1/mado.db" "$2"; }
 ntickets() { sql "$1" "SELECT count(*) FROM tickets"; }
-# wait_tickets W N: wait (up to 5 s) until W has N tickets; a mail piped to
-# `mado ingest` while a server holds the writer lock is stored by the
-# server's drainer, not by the ingest process
-wait_tickets() { _i=0; while [ "$(ntickets "$1")" -lt "$2" ] && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done; }
+# wait_tickets W N [TENTHS]: wait (up to TENTHS tenths of a second,
+# default 50) until W has N tickets; a mail piped to `mado ingest` while a
+# server holds the writer lock is stored by the server's drainer, not by
+# the ingest process
+wait_tickets() { _i=0; while [ "$(ntickets "$1")" -lt "$2" ] && [ $_i -lt "${3:-50}" ]; do sleep 0.1; _i=$((_i + 1)); done; }
 
 # mail FROM SUBJECT MSGID [EXTRA-HEADERS...] — a message on stdout; body from $BODY
 mail() {

@@ -43,11 +43,10 @@ CS=$(login agent@example.com agent-pass-1 "$G")
 reply() {  # reply TICKET JSON: sets R
 	R=$(curl -s -b "$G" -H "X-CSRF-Token: $CS" -H 'Content-Type: application/json' --data-binary "$2" "$BASE/api/v1/tickets/$1/replies")
 }
-wait_ticket() { i=0; while [ "$(ntickets "$W")" -lt "$1" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done; }
 
 # ---- an English round trip, through every kind of relay trouble ----
 mail 'Alice Smith <alice@example.org>' 'Printer on fire' 'c1@example.org' | mado -w "$W" ingest
-wait_ticket 1
+wait_tickets "$W" 1
 reply 1 '{"body":"Hello Alice,\n\nplease unplug it.\n.\nFrom the support team"}'
 OB=$(printf '%s\n' "$R" | jq -r .outbox.id)
 MID=$(printf '%s\n' "$R" | jq -r .message.message_id)
@@ -122,7 +121,7 @@ is "$(sql "$W" "SELECT coalesce(ticket_id,0) FROM messages WHERE message_id='dsn
 
 # ---- 5xx: failed, on the ticket ----
 mail 'Bob <bob@example.net>' 'Invoice' 'c4@example.net' | mado -w "$W" ingest
-wait_ticket 2
+wait_tickets "$W" 2
 reply 2 '{"body":"Here is the invoice."}'
 OB2=$(printf '%s\n' "$R" | jq -r .outbox.id)
 relay hard -f RCPT
@@ -140,7 +139,7 @@ is "$(ncaptured good2)" 0 "…nothing reaches the relay"
 
 # ---- header injection through the customer's name and the subject ----
 printf 'From: =?utf-8?q?Eve=0D=0ABcc:_victim@evil.example?= <eve@example.org>\nTo: support@example.com\nSubject: =?utf-8?q?Hi=0D=0ABcc:_victim2@evil.example=0D=0A=0D=0Abody?=\nMessage-ID: <c5@example.org>\n\nhello\n' | mado -w "$W" ingest
-wait_ticket 3
+wait_tickets "$W" 3
 reply 3 '{"body":"Hi Eve","cc":["carol@example.net"]}'
 relay inj
 out=$(run)
@@ -160,7 +159,7 @@ stop_server
 start_server "$W"
 CS=$(login agent@example.com agent-pass-1 "$G")
 BODY='請求書の金額が違います。' mail '=?UTF-8?B?5bGx55SwIOWkqumDjg==?= <taro@example.jp>' '=?UTF-8?B?6KuL5rGC5pu444Gr44Gk44GE44Gm?=' 'j1@example.jp' | mado -w "$W" ingest
-wait_ticket 4
+wait_tickets "$W" 4
 T=$(sql "$W" "SELECT ticket_id FROM messages WHERE message_id='j1@example.jp'")
 is "$(sql "$W" "SELECT subject FROM tickets WHERE id=$T")" "請求書について" "a Japanese ticket"
 reply "$T" '{"body":"山田様\n\nご連絡ありがとうございます。確認いたします。"}'

@@ -35,7 +35,7 @@ notes_to() { sql "$W" "SELECT count(*) FROM outbox WHERE kind='notification' AND
 last_subject() { sql "$W" "SELECT headers_json FROM outbox WHERE kind='notification' AND recipient='$1' ORDER BY id DESC LIMIT 1" | jq -r '.[] | select(.[0]=="Subject") | .[1]'; }
 
 mail 'Alice <alice@example.org>' 'Printer on fire' 'c1@example.org' | mado -w "$W" ingest
-i=0; while [ "$(ntickets "$W")" -lt 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait_tickets "$W" 1
 
 admin PATCH /api/v1/tickets/1 "{\"group_id\": $SUPPORT}"
 is "$ST" 200 "the ticket goes to Support"

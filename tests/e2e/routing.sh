@@ -30,7 +30,6 @@ admin() { req "$A" "$ACS" "$@"; }
 sup() { req "$S" "$SCS" "$@"; }
 agent() { req "$G" "$GCS" "$@"; }
 j() { printf '%s\n' "$R" | jq -r "$1"; }
-wait_tickets() { i=0; while [ "$(ntickets "$W")" -lt "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; }
 
 CONFIG='{"version": 1,
  "groups": [{"name": "VIP", "strategy": "vip", "escalation_group": null},
@@ -82,13 +81,13 @@ is "$(sql "$W" "SELECT count(*) FROM triage_rules")" 7 "…and the configuration
 
 # ---- a VIP customer's urgent mail ----
 mail 'Sato <sato@bigcorp.co.jp>' 'Hello' 'v1@bigcorp.co.jp' | mado -w "$W" ingest
-wait_tickets 1
+wait_tickets "$W" 1 100
 is "$(sql "$W" "SELECT priority||'|'||coalesce(assignee_id,0) FROM tickets WHERE id=1")" "normal|$AGENT_ID" \
 	"first mail (not VIP yet): normal, round-robin to the Support agent"
 CUST=$(sql "$W" "SELECT id FROM customers WHERE email='sato@bigcorp.co.jp'")
 admin PATCH "/api/v1/customers/$CUST" '{"tier": "vip"}'; is "$ST" 200 "the customer becomes VIP"
 BODY='本番環境が停止しています。' mail 'Sato <sato@bigcorp.co.jp>' '【至急】ｼｽﾃﾑ停止' 'v2@bigcorp.co.jp' | mado -w "$W" ingest
-wait_tickets 2
+wait_tickets "$W" 2 100
 mado -w "$W" ticket show 2 --json > "$TMPROOT/show.json"
 is "$(jq -r .priority "$TMPROOT/show.json")" urgent "VIP + urgent keyword: urgent"
 is "$(jq -r .priority_reason.en "$TMPROOT/show.json")" "urgent: VIP customer + 'システム停止' in subject" \
@@ -137,7 +136,7 @@ sup GET "/api/v1/rules/$NEW"; is "$ST" 404 "…gone"
 # ---- availability, redistribution, updated triggers ----
 agent PATCH "/api/v1/agents/$AGENT_ID" '{"available": false}'; is "$ST" 200 "the agent sets themself away"
 mail 'Kim <kim@example.net>' 'Question' 'q1@example.net' | mado -w "$W" ingest
-wait_tickets 3
+wait_tickets "$W" 3 100
 is "$(sql "$W" "SELECT coalesce(assignee_id,0) FROM tickets WHERE id=3")" 0 "an away agent gets nothing new (waits in Support)"
 agent POST "/api/v1/agents/$AGENT_ID/redistribute"; is "$ST" 403 "agent cannot redistribute"
 sup POST "/api/v1/agents/$AGENT_ID/redistribute"; is "$ST/$(j .unassigned)" "200/1" "supervisor redistributes the away agent's ticket"

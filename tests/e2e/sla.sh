@@ -69,7 +69,7 @@ is "$(code -b "$TMPROOT/adm.jar" -H "X-CSRF-Token: $ADM" -X DELETE "$BASE/api/v1
 
 # ---- the mail: Friday 17:30 JST, before Silver Week ----
 mail 'Taro <taro@example.co.jp>' 'システムにログインできません' 'sla1@example.co.jp' | MADO_CLOCK="$T0" mado -w "$W" ingest
-i=0; while [ "$(ntickets "$W")" -lt 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+wait_tickets "$W" 1
 T=$(sql "$W" "SELECT ticket_id FROM messages WHERE message_id='sla1@example.co.jp'")
 is "$(sql "$W" "SELECT created_at FROM tickets WHERE id=$T")" "$(date -d "$T0" +%s)" "the ticket is stamped with the set clock"
 r=$(a "$BASE/api/v1/tickets/$T")
@@ -149,7 +149,7 @@ r=$(a -d "{\"name\":\"remind after an hour\",\"kind\":\"remind_pending\",\"after
 	"$BASE/api/v1/admin/automations")
 REM=$(printf "%s" "$r" | jq -r .id)
 mail 'Hanako <hanako@example.co.jp>' '請求書の再発行' 'sla2@example.co.jp' | mado -w "$W" ingest
-i=0; while [ "$(ntickets "$W")" -lt 2 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+wait_tickets "$W" 2
 T2=$(sql "$W" "SELECT ticket_id FROM messages WHERE message_id='sla2@example.co.jp'")
 a -d '{"body":"確認いたします。"}' "$BASE/api/v1/tickets/$T2/replies" >/dev/null
 r=$(a "$BASE/api/v1/tickets/$T2")
