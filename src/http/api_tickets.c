@@ -22,16 +22,9 @@
 #include "core/sla.h"
 #include "core/view.h"
 #include "http/api.h"
+#include "http/api_util.h"
 #include "store/store_tickets.h"
 #include "util/clock.h"
-
-/* Shared with api_tickets_write.c and api_views.c (they declare these). */
-struct store_viewer api_viewer_of(const struct http_req *req);
-typedef const char *(*api_param_fn)(void *ctx, const char *name);
-bool api_ticket_filter_parse(struct http_req *req, api_param_fn get, void *ctx, struct store_ticket_filter *f,
-                             const char **sort_spec, const char **msg);
-bool api_ticket_filter_known(const char *name);
-void api_store_error(struct http_resp *resp, mado_status st, const struct mado_err *err);
 
 struct store_viewer api_viewer_of(const struct http_req *req)
 {

@@ -24,4 +24,15 @@ struct store_viewer api_viewer_of(const struct http_req *req);
  * for MADO_ENOTFOUND, else 500. */
 void api_store_error(struct http_resp *resp, mado_status st, const struct mado_err *err);
 
+/* The ticket list's filters, shared by GET /tickets (query string) and
+ * saved views (JSON): get(ctx, name) gives a parameter or NULL. On false,
+ * *msg says what is wrong (a static string). Strings in f point into
+ * what get returned; *sort_spec is a static string such as "-created". */
+struct store_ticket_filter;
+typedef const char *(*api_param_fn)(void *ctx, const char *name);
+bool api_ticket_filter_parse(struct http_req *req, api_param_fn get, void *ctx, struct store_ticket_filter *f,
+                             const char **sort_spec, const char **msg);
+/* Is name one of the filter parameters (a saved view may hold only these)? */
+bool api_ticket_filter_known(const char *name);
+
 #endif

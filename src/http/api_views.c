@@ -15,15 +15,9 @@
 
 #include "core/view.h"
 #include "http/api.h"
+#include "http/api_util.h"
 #include "store/store_tickets.h"
 #include "util/clock.h"
-
-/* From api_tickets.c. */
-typedef const char *(*api_param_fn)(void *ctx, const char *name);
-bool api_ticket_filter_parse(struct http_req *req, api_param_fn get, void *ctx, struct store_ticket_filter *f,
-                             const char **sort_spec, const char **msg);
-bool api_ticket_filter_known(const char *name);
-void api_store_error(struct http_resp *resp, mado_status st, const struct mado_err *err);
 
 #define MAX_VIEW_NAME 100
 
