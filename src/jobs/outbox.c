@@ -274,6 +274,24 @@ static mado_status record_refusals(const struct outbox_sender *o, const struct s
 	return st;
 }
 
+/* Every recipient refused, some for good and some for now: like a mail
+ * sent to nobody yet, the latter wait alone and the former are told on
+ * the ticket, rather than all failing or all retrying as the last reply
+ * code alone would say. */
+static bool refused_mixed(const struct transport_outcome *t, size_t n)
+{
+	bool perm = false, later = false;
+	if (!n || t->nrcpt < n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (t->rcpt[i].code < 400)
+			return false;
+		perm |= t->rcpt[i].code >= 500;
+		later |= t->rcpt[i].code < 500;
+	}
+	return perm && later;
+}
+
 /* Commit the outcome of one attempt, with an event on the ticket when the
  * mail was sent or failed for good. */
 static mado_status record(const struct outbox_sender *o, const struct store_outbox_row *r, const struct built *b,
@@ -285,19 +303,21 @@ static mado_status record(const struct outbox_sender *o, const struct store_outb
 	char ev[480] = "", error[400];
 	struct refusals f = { .retry = NULL };
 	snprintf(error, sizeof error, "%s", t->text);
-	if (t->result == TRANSPORT_TEMP) {
+	bool mixed = t->result != TRANSPORT_SENT && refused_mixed(t, b->nrcpt);
+	if (t->result == TRANSPORT_TEMP && !mixed) {
 		bool give_up = now - r->created_at >= (time_t)o->cfg->retry_give_up_hours * 3600;
 		status = give_up ? "failed" : "queued";
 		next = now + outbox_backoff(o->cfg, r->attempts);
 		if (give_up)
 			snprintf(ev, sizeof ev, "failed to %s after %lld attempts: %s", r->recipient, (long long)r->attempts,
 			         t->text);
-	} else if (t->result == TRANSPORT_PERM) {
+	} else if (t->result == TRANSPORT_PERM && !mixed) {
 		status = "failed";
 		snprintf(ev, sizeof ev, "failed to %s: %s", r->recipient, t->text);
 	} else {
 		split_refusals(t, b->rcpt, b->nrcpt, &f);
-		snprintf(ev, sizeof ev, "sent to %s", *f.took ? f.took : r->recipient);
+		if (!mixed)
+			snprintf(ev, sizeof ev, "sent to %s", *f.took ? f.took : r->recipient);
 		if (*f.perm || *f.later)
 			snprintf(error, sizeof error, "%s%s%s%s", *f.perm ? "refused: " : "", f.perm,
 			         *f.perm && *f.later ? "; " : "", *f.later ? f.later : "");
@@ -375,14 +395,24 @@ out:
 	return st;
 }
 
+/* The ids of one batch, skipping those this call put back in the queue:
+ * a mail that fails for now is due again a backoff later, which can pass
+ * while the call still runs (attempts slower than retry_base_seconds); it
+ * waits for the next call, so one call tries each mail at most once. Mail
+ * queued during the call (an author's notification) is still sent by it. */
 struct due {
 	int64_t ids[64];
 	size_t n;
+	const int64_t *skip;
+	size_t nskip;
 };
 
 static mado_status collect(void *ctx, int64_t id)
 {
 	struct due *d = ctx;
+	for (size_t i = 0; i < d->nskip; i++)
+		if (d->skip[i] == id)
+			return MADO_OK;
 	if (d->n < sizeof d->ids / sizeof d->ids[0])
 		d->ids[d->n++] = id;
 	return MADO_OK;
@@ -391,19 +421,30 @@ static mado_status collect(void *ctx, int64_t id)
 mado_status outbox_deliver_due(const struct outbox_sender *o, size_t max, struct outbox_stats *stats,
                                struct mado_err *err)
 {
-	size_t done = 0;
-	while (done < max) {
-		struct due d = { .n = 0 };
+	int64_t *requeued = NULL;
+	size_t done = 0, nrequeued = 0;
+	mado_status st = MADO_OK;
+	while (!st && done < max) {
+		struct due d = { .skip = requeued, .nskip = nrequeued };
 		size_t want = max - done < 64 ? max - done : 64;
-		mado_status st = store_outbox_due(o->store, time(NULL), (int64_t)want, collect, &d, err);
-		if (st)
-			return st;
-		if (!d.n)
+		if ((st = store_outbox_due(o->store, time(NULL), (int64_t)(want + nrequeued), collect, &d, err)) ||
+		    !d.n)
 			break;
-		for (size_t i = 0; i < d.n; i++)
-			if ((st = deliver_one(o, d.ids[i], stats, err)))
-				return st;
-		done += d.n;
+		if (d.n > want)
+			d.n = want;
+		int64_t *grown = realloc(requeued, (nrequeued + d.n) * sizeof *requeued);
+		if (!grown) {
+			st = mado_fail(err, MADO_ENOMEM, "out of memory");
+			break;
+		}
+		requeued = grown;
+		for (size_t i = 0; i < d.n && !st; i++, done++) {
+			size_t before = stats->retried;
+			st = deliver_one(o, d.ids[i], stats, err);
+			if (stats->retried != before)
+				requeued[nrequeued++] = d.ids[i];
+		}
 	}
-	return MADO_OK;
+	free(requeued);
+	return st;
 }

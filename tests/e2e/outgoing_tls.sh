@@ -285,6 +285,24 @@ reply 2 '{"body":"Hello?"}'
 is "$(run)" "sent 1, retry later 0, failed 1" "the only recipient refused with 550: failed (the author told by mail)"
 is "$(ob "$OB" status)" failed "…marked failed"
 
+# ---- 6. every recipient refused, one for good (550), one for now (450) ----
+printf 'refused@example.org 550 5.1.1 no such user here\nlater@example.org 450 4.2.0 try again later\n' > "$PFC/rcpt_access"
+pf reload >/dev/null 2>&1
+sleep 1
+l0=$(sent_to later@example.org)
+reply 2 '{"body":"Copying a colleague.","cc":["later@example.org"]}'
+is "$(run)" "sent 1, retry later 1, failed 0" "550 and 450, nobody took it: retry later, not failed (the author told by mail)"
+is "$(ob "$OB" rcpt_json)" '["later@example.org"]' "…the retry's envelope is the 450 recipient alone"
+req "$G" "$CS" GET /api/v1/tickets/2
+ok "$(printf '%s\n' "$R" | jq -e '[.events[] | select(.kind=="delivery" and (.new | startswith("refused by the relay: refused@example.org: 550")))] | length == 1' >/dev/null; echo $?)" \
+	"…the 550 is an event on the ticket"
+printf 'refused@example.org 550 5.1.1 no such user here\n' > "$PFC/rcpt_access"
+pf reload >/dev/null 2>&1
+sleep 1
+is "$(run)" "sent 1, retry later 0, failed 0" "…the 450 recipient takes it later"
+wait_sent later@example.org $((l0 + 1))
+is "$(sent_to later@example.org)|$(sent_to refused@example.org)" "$((l0 + 1))|0" "…once, and the refused one never"
+
 stop_server
 postfix_stop
 dv_stop
