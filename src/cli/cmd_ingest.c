@@ -13,10 +13,14 @@
  * (durable) message to the holder, which re-checks the spool after
  * unlocking so nothing is stranded.
  */
+#include <malloc.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -52,6 +56,33 @@ static size_t count_received(const char *p, size_t len)
 	return n;
 }
 
+/*
+ * Storing one mail touches ~0.8 MB of fresh heap (SQLite's schema, pages
+ * and statements; GMime's objects): ~190 page faults one by one, each
+ * 5-12 us in this VM, a fifth of the process's CPU time. One
+ * madvise(MADV_POPULATE_WRITE) over a block that is then freed maps those
+ * pages in one call (Linux >= 5.14; older kernels refuse it and nothing
+ * changes). The thresholds keep the freed block in the heap for the
+ * allocations that follow instead of trimming or mmap'ing.
+ */
+#define INGEST_HEAP_BYTES (1u << 20)
+
+static void prefault_heap(void)
+{
+#ifdef MADV_POPULATE_WRITE
+	mallopt(M_MMAP_THRESHOLD, 2 * INGEST_HEAP_BYTES);
+	mallopt(M_TRIM_THRESHOLD, 4 * INGEST_HEAP_BYTES);
+	char *volatile p = malloc(INGEST_HEAP_BYTES);   /* volatile: the compiler may drop an unused malloc */
+	if (!p)
+		return;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1), hi = ((uintptr_t)p + INGEST_HEAP_BYTES) & ~(page - 1);
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+	free(p);
+#endif
+}
+
 /* Hold the writer lock and drain; returns a sysexits code. */
 static int drain_as_writer(struct workspace *ws, double deadline, bool wait, bool verbose)
 {
@@ -70,6 +101,7 @@ static int drain_as_writer(struct workspace *ws, double deadline, bool wait, boo
 			}
 			return 0; /* the holder drains our message */
 		}
+		prefault_heap();
 		struct store *s = NULL;
 		left = deadline - intake_monotonic();
 		int busy = left > 1 ? (int)((left - 0.5) * 1000) : 500;

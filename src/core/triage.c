@@ -44,8 +44,9 @@ static const char *guess_language(const struct rule_ticket *t)
 	return "en";
 }
 
+/* *wrote: the ticket changed (it must be loaded again before the next step). */
 static mado_status set_priority(struct store *s, const struct rule_ticket *t, const struct rule_env *env,
-                                struct mado_err *err)
+                                bool *wrote, struct mado_err *err)
 {
 	struct rule_set rs;
 	struct priority_result pr;
@@ -59,6 +60,7 @@ static mado_status set_priority(struct store *s, const struct rule_ticket *t, co
 			priority_result_free(&pr);
 		return st;
 	}
+	*wrote = true;
 	const char *en = pr.en.p ? pr.en.p : "", *ja = pr.ja.p ? pr.ja.p : "";
 	if (strcmp(pr.level, t->priority) &&
 	    ((st = store_ticket_set_text(s, t->id, "priority", pr.level, env->now, err)) ||
@@ -76,7 +78,7 @@ out:
 }
 
 static mado_status set_category(struct store *s, const struct rule_ticket *t, const struct triage_opts *o,
-                                const struct rule_env *env, struct mado_err *err)
+                                const struct rule_env *env, bool *wrote, struct mado_err *err)
 {
 	struct rule_set rs;
 	struct category_result cr;
@@ -87,6 +89,7 @@ static mado_status set_category(struct store *s, const struct rule_ticket *t, co
 	rule_set_free(&rs);
 	if (st || !*cr.category || !strcmp(cr.category, t->category))
 		return st;
+	*wrote = true;
 	char why[400];
 	snprintf(why, sizeof why, "%s: %s", cr.category, cr.why_en);
 	if ((st = store_ticket_set_triage(s, t->id, "category", cr.category, err)) ||
@@ -96,9 +99,14 @@ static mado_status set_category(struct store *s, const struct rule_ticket *t, co
 	return store_event_add(s, t->id, "system", "triage", "category", NULL, why, env->now, err);
 }
 
-/* Load the ticket again into a fresh arena (after a step changed it). */
-static mado_status reload(struct store *s, struct arena **a, int64_t id, struct rule_ticket *t, struct mado_err *err)
+/* Load the ticket again into a fresh arena when a step changed it
+ * (*stale), so that the next step reads what the last one wrote. */
+static mado_status reload(struct store *s, struct arena **a, int64_t id, struct rule_ticket *t, bool *stale,
+                          struct mado_err *err)
 {
+	if (!*stale)
+		return MADO_OK;
+	*stale = false;
 	arena_free(*a);
 	if (!(*a = arena_new()))
 		return mado_fail(err, MADO_ENOMEM, "out of memory");
@@ -112,14 +120,19 @@ mado_status triage_ticket_created(struct store *s, int64_t ticket, const struct 
 	struct rule_ticket t;
 	struct rule_env env;
 	env_of(&env, s, o, now);
-	mado_status st = reload(s, &a, ticket, &t, err);
-	if (st == MADO_OK && !*t.language)
-		st = store_ticket_set_triage(s, ticket, "language", guess_language(&t), err);
-	if (st == MADO_OK && (st = reload(s, &a, ticket, &t, err)) == MADO_OK)
-		st = set_priority(s, &t, &env, err);
-	if (st == MADO_OK && (st = reload(s, &a, ticket, &t, err)) == MADO_OK)
-		st = set_category(s, &t, o, &env, err);
-	if (st == MADO_OK && (st = reload(s, &a, ticket, &t, err)) == MADO_OK && !t.group_id) {
+	bool stale = true;
+	mado_status st = reload(s, &a, ticket, &t, &stale, err);
+	/* the language is a column of its own that nothing else derives from:
+	 * the loaded ticket takes the value written rather than a reload */
+	if (st == MADO_OK && !*t.language) {
+		t.language = guess_language(&t);
+		st = store_ticket_set_triage(s, ticket, "language", t.language, err);
+	}
+	if (st == MADO_OK)
+		st = set_priority(s, &t, &env, &stale, err);
+	if (st == MADO_OK && (st = reload(s, &a, ticket, &t, &stale, err)) == MADO_OK)
+		st = set_category(s, &t, o, &env, &stale, err);
+	if (st == MADO_OK && (st = reload(s, &a, ticket, &t, &stale, err)) == MADO_OK && !t.group_id) {
 		struct rule_set rs;
 		struct routing_decision d;
 		if ((st = rule_set_load(s, RULE_ROUTING, &rs, err)) == MADO_OK) {

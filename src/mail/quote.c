@@ -16,6 +16,7 @@
  */
 #include "mail/quote.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -115,14 +116,14 @@ static void add_range(struct quote_result *r, enum quote_kind k, size_t from, si
 	r->ranges[r->n++] = (struct quote_range){ k, from, to };
 }
 
-/* Split into lines on a small stack budget: texts with more lines than
- * this fold only within the first QUOTE_SCAN_LINES. */
+/* Texts with more lines than this fold only within the first
+ * QUOTE_SCAN_LINES. The line table is allocated per call: as a 64 KB
+ * thread-local array it was zeroed by the loader at every exec of mado
+ * (16 page faults in each `mado ingest` process, which never folds). */
 #define QUOTE_SCAN_LINES 4096
 
-void quote_fold(const char *text, size_t len, struct quote_result *r)
+static void quote_fold_lines(const char *text, size_t len, struct line *v, struct quote_result *r)
 {
-	static __thread struct line v[QUOTE_SCAN_LINES];
-	memset(r, 0, sizeof *r);
 	size_t n = 0;
 	for (size_t i = 0; i <= len && n < QUOTE_SCAN_LINES;) {
 		const char *nl = memchr(text + i, '\n', len - i);
@@ -157,6 +158,16 @@ void quote_fold(const char *text, size_t len, struct quote_result *r)
 	}
 	if (sig != (size_t)-1)
 		add_range(r, QUOTE_SIGNATURE, sig, n);
+}
+
+void quote_fold(const char *text, size_t len, struct quote_result *r)
+{
+	memset(r, 0, sizeof *r);
+	struct line *v = malloc(QUOTE_SCAN_LINES * sizeof *v);
+	if (!v)
+		return; /* nothing folded: the reader sees the whole text */
+	quote_fold_lines(text, len, v, r);
+	free(v);
 }
 
 static bool folded(const struct quote_result *r, size_t line)

@@ -6,7 +6,8 @@
  * signature ("-- "). The text itself is never changed: the caller keeps
  * the full text and shows these ranges folded.
  *
- * Pure: no I/O, no allocation beyond the caller's buffer.
+ * Pure: no I/O; quote_fold allocates one scratch table and frees it before
+ * returning (out of memory, nothing is folded).
  */
 #ifndef MADO_MAIL_QUOTE_H
 #define MADO_MAIL_QUOTE_H
