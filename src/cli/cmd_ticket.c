@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "core/mailbox.h"
 #include "mail/thread.h"
 #include "core/view.h"
 #include "store/store.h"
@@ -175,13 +176,12 @@ int cmd_ticket(struct cli *c, int argc, char **argv)
 			fprintf(stderr, "mado ticket: %s\n", err.msg);
 			rc = EX_TEMPFAIL_;
 		}
-		/* The signed address replies should go to, for the first support address. */
-		char support[256] = "";
-		snprintf(support, sizeof support, "%.*s", (int)strcspn(ws.cfg.support_addresses, ", "),
-		         ws.cfg.support_addresses);
+		/* The signed address replies should go to, for the ticket's mailbox. */
+		struct mailbox_sender support = { "support@localhost", "" };
+		mailbox_sender_of(s, a, &ws.cfg, id, &support, &err);
 		struct buf reply;
 		buf_init(&reply, 0);
-		if (thread_sign_address(ws.key, support, id, &reply) == MADO_OK)
+		if (j && thread_sign_address(ws.key, support.email, id, &reply) == MADO_OK)
 			json_object_set_new(j, "reply_address", json_string(reply.p));
 		buf_free(&reply);
 		if (!rc) {

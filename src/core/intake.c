@@ -30,6 +30,7 @@
 #include "mail/thread.h"
 #include "store/blob.h"
 #include "store/store_batch.h"
+#include "store/store_mailbox.h"
 #include "store/store_search.h"
 #include "util/fsio.h"
 #include "core/sla.h"
@@ -40,43 +41,6 @@ double intake_monotonic(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static char **split_list(const char *s, size_t *n)
-{
-	*n = 0;
-	size_t cap = 4;
-	char **v = calloc(cap, sizeof *v);
-	if (!v)
-		return NULL;
-	const char *p = s;
-	while (*p) {
-		while (*p == ',' || *p == ' ' || *p == '\t')
-			p++;
-		const char *e = p;
-		while (*e && *e != ',')
-			e++;
-		size_t l = (size_t)(e - p);
-		while (l && (p[l - 1] == ' ' || p[l - 1] == '\t'))
-			l--;
-		if (l) {
-			if (*n + 1 >= cap) {
-				cap *= 2;
-				char **nv = realloc(v, cap * sizeof *nv);
-				if (!nv)
-					break;
-				v = nv;
-			}
-			char *x = xstrndup(p, l);
-			if (!x)
-				break;
-			for (char *q = x; *q; q++)
-				*q = (char)((*q >= 'A' && *q <= 'Z') ? *q + 32 : *q);
-			v[(*n)++] = x;
-		}
-		p = e;
-	}
-	return v;
 }
 
 mado_status intake_ctx_init(struct intake_ctx *ctx, struct store *store, const char *blob_dir,
@@ -101,16 +65,29 @@ mado_status intake_ctx_init(struct intake_ctx *ctx, struct store *store, const c
 	hygiene_config_default(&ctx->hygiene);
 	triage_opts_from_config(&ctx->triage, cfg);
 	ctx->triage.key = key;   /* trigger mail */
-	ctx->own_addresses = split_list(cfg->support_addresses, &ctx->n_own);
-	if (!ctx->own_addresses)
-		return mado_fail(err, MADO_ENOMEM, "out of memory");
-	ctx->hygiene.own_addresses = (const char *const *)ctx->own_addresses;
-	ctx->hygiene.n_own_addresses = ctx->n_own;
+	mado_status st = mailbox_seed(store, cfg, err);
+	if (st || (st = intake_reload_mailboxes(ctx, err)))
+		return st;
 	ctx->hygiene.own_msgid_domain = cfg->msgid_domain;
 	ctx->hygiene.loop_header = cfg->loop_header;
 	ctx->hygiene.max_received = (unsigned)cfg->max_received;
 	ctx->hygiene.trust_spam_headers = cfg->trust_spam_headers;
 	ctx->hygiene.spam_threshold = cfg->spam_threshold;
+	return MADO_OK;
+}
+
+mado_status intake_reload_mailboxes(struct intake_ctx *ctx, struct mado_err *err)
+{
+	struct mailbox_set fresh;
+	mado_status st = mailbox_set_load(ctx->store, ctx->cfg, &fresh, err);
+	if (st) {
+		mailbox_set_free(&fresh);
+		return st;
+	}
+	mailbox_set_free(&ctx->mailboxes);
+	ctx->mailboxes = fresh;
+	ctx->hygiene.own_addresses = fresh.own;
+	ctx->hygiene.n_own_addresses = fresh.n_own;
 	return MADO_OK;
 }
 
@@ -153,33 +130,12 @@ mado_status intake_index_backlog(struct intake_ctx *ctx, bool *more, struct mado
 void intake_ctx_free(struct intake_ctx *ctx)
 {
 	blob_batch_free(&ctx->blobs);
-	if (!ctx->own_addresses)
-		return;
-	for (size_t i = 0; i < ctx->n_own; i++)
-		free(ctx->own_addresses[i]);
-	free(ctx->own_addresses);
-	ctx->own_addresses = NULL;
+	mailbox_set_free(&ctx->mailboxes);
 }
 
 static bool is_own_address(const struct intake_ctx *ctx, const char *email)
 {
-	for (size_t i = 0; i < ctx->n_own; i++)
-		if (strcasecmp(ctx->own_addresses[i], email) == 0)
-			return true;
-	/* support+anything@domain is ours too */
-	const char *plus = strchr(email, '+'), *at = strrchr(email, '@');
-	if (plus && at && plus < at) {
-		for (size_t i = 0; i < ctx->n_own; i++) {
-			const char *oat = strrchr(ctx->own_addresses[i], '@');
-			if (!oat)
-				continue;
-			size_t ll = (size_t)(oat - ctx->own_addresses[i]);
-			if ((size_t)(plus - email) == ll && strncasecmp(email, ctx->own_addresses[i], ll) == 0 &&
-			    strcasecmp(at, oat) == 0)
-				return true;
-		}
-	}
-	return false;
+	return mailbox_is_own(&ctx->mailboxes, email);
 }
 
 static char *lower_dup(struct arena *a, const char *s)
@@ -236,7 +192,9 @@ static char *refs_json(const struct mail_msg *m)
 static const char *const recipient_headers[] = { "Delivered-To", "X-Original-To", "Envelope-To",
                                                  "To", "Cc" };
 
-static bool find_signed_address(struct intake_ctx *ctx, const struct mail_msg *m, int64_t *n)
+/* fn(ctx, address) for each address of the recipient headers, in their
+ * order, until it returns true (then true). */
+static bool any_recipient(const struct mail_msg *m, bool (*fn)(void *ctx, const char *email), void *ctx)
 {
 	for (size_t h = 0; h < sizeof recipient_headers / sizeof recipient_headers[0]; h++) {
 		for (size_t i = 0; i < m->nheaders; i++) {
@@ -247,15 +205,66 @@ static bool find_signed_address(struct intake_ctx *ctx, const struct mail_msg *m
 			if (header_parse_addresses(m->arena, raw, strlen(raw), &l) != MADO_OK)
 				continue;
 			for (size_t k = 0; k < l.n; k++)
-				for (size_t o = 0; o < ctx->n_own; o++)
-					if (thread_verify_address(ctx->key, ctx->own_addresses[o], l.v[k].email,
-					                          strlen(l.v[k].email), n) ||
-					    thread_verify_verp(ctx->key, ctx->own_addresses[o], l.v[k].email,
-					                       strlen(l.v[k].email), n))
-						return true;
+				if (fn(ctx, l.v[k].email))
+					return true;
 		}
 	}
 	return false;
+}
+
+struct signed_search {
+	const struct intake_ctx *ctx;
+	int64_t n;
+};
+
+static bool is_signed_address(void *vs, const char *email)
+{
+	struct signed_search *x = vs;
+	const struct mailbox_set *ms = &x->ctx->mailboxes;
+	for (size_t o = 0; o < ms->n_own; o++)
+		if (thread_verify_address(x->ctx->key, ms->own[o], email, strlen(email), &x->n) ||
+		    thread_verify_verp(x->ctx->key, ms->own[o], email, strlen(email), &x->n))
+			return true;
+	return false;
+}
+
+static bool find_signed_address(struct intake_ctx *ctx, const struct mail_msg *m, int64_t *n)
+{
+	struct signed_search x = { ctx, 0 };
+	bool found = any_recipient(m, is_signed_address, &x);
+	*n = x.n;
+	return found;
+}
+
+struct mailbox_search {
+	const struct mailbox_set *ms;
+	const struct mailbox *found;
+};
+
+static bool is_mailbox(void *vs, const char *email)
+{
+	struct mailbox_search *x = vs;
+	return (x->found = mailbox_match(x->ms, email)) != NULL;
+}
+
+/* Which of our active mailboxes the mail came to (NULL: none named). */
+static const struct mailbox *mailbox_of(const struct intake_ctx *ctx, const struct mail_msg *m)
+{
+	struct mailbox_search x = { &ctx->mailboxes, NULL };
+	any_recipient(m, is_mailbox, &x);
+	return x.found;
+}
+
+/* Keep on a new ticket the mailbox its mail came to, for routing (its
+ * group) and for the From of what we send (core/mailbox.h). */
+static mado_status note_mailbox(struct intake_ctx *ctx, const struct mail_msg *m, int64_t ticket, time_t now,
+                                struct mado_err *err)
+{
+	const struct mailbox *mb = mailbox_of(ctx, m);
+	if (!mb)
+		return MADO_OK;
+	mado_status st = store_ticket_mailbox_set(ctx->store, ticket, mb->address, err);
+	return st ? st : store_event_add(ctx->store, ticket, "system", "field", "mailbox", NULL, mb->address, now, err);
 }
 
 struct thread_decision {
@@ -566,7 +575,8 @@ mado_status intake_store(struct intake_ctx *ctx, const struct intake_prepared *p
 	int64_t ticket = d.ticket;
 	bool machine = is_machine_mail(&hy);
 	if (!ticket && !machine) {
-		if ((st = new_ticket(ctx, m, from, &hy, d.linked, now, &ticket, err)))
+		if ((st = new_ticket(ctx, m, from, &hy, d.linked, now, &ticket, err)) ||
+		    (st = note_mailbox(ctx, m, ticket, now, err)))
 			goto out;
 		res->new_ticket = true;
 		res->linked_ticket = d.linked;
@@ -737,6 +747,12 @@ mado_status intake_drain(struct intake_ctx *ctx, const char *spool_dir, size_t b
 			break;
 		}
 		if ((st = intake_batch_begin(ctx, err))) {
+			spool_names_free(names, n);
+			break;
+		}
+		/* an admin may have changed the mailboxes since the last batch */
+		if ((st = intake_reload_mailboxes(ctx, err))) {
+			store_rollback(ctx->store);
 			spool_names_free(names, n);
 			break;
 		}

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "core/mailbox.h"
 #include "core/triage.h"
 #include "mail/hygiene.h"
 #include "mail/mail.h"
@@ -31,15 +32,18 @@ struct intake_ctx {
 	struct hygiene_config hygiene;
 	struct blob_batch blobs;           /* blobs written since the last commit */
 	struct triage_opts triage;         /* priority, routing, triggers on new tickets and replies */
-	/* owned: parsed from cfg by intake_ctx_init */
-	char **own_addresses;
-	size_t n_own;
+	/* owned: read by intake_ctx_init, again by intake_drain per batch
+	 * (admins edit them while mado serve runs); hygiene's own_addresses
+	 * point into it */
+	struct mailbox_set mailboxes;
 };
 
 mado_status intake_ctx_init(struct intake_ctx *ctx, struct store *store, const char *blob_dir,
                             const struct mado_config *cfg, const unsigned char *key,
                             struct mado_err *err);
 void intake_ctx_free(struct intake_ctx *ctx);
+/* Read the mailboxes again (intake_drain does, once per batch). */
+mado_status intake_reload_mailboxes(struct intake_ctx *ctx, struct mado_err *err);
 
 struct intake_result {
 	int64_t ticket_id;       /* 0 when machine mail matched no ticket */

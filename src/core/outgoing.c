@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/template.h"
+#include "core/mailbox.h"
 #include "mail/compose.h"
 #include "mail/thread.h"
 #include "store/blob.h"
@@ -21,15 +22,6 @@
 #include "store/store_sla.h"
 #include "store/store_tickets.h"
 #include "util/clock.h"
-
-/* The first of mailbox.addresses (arena). */
-static const char *support_address(struct arena *a, const struct mado_config *cfg)
-{
-	const char *p = cfg->support_addresses;
-	p += strspn(p, " ,");
-	size_t l = strcspn(p, ", \t");
-	return l ? arena_strndup(a, p, l) : "support@localhost";
-}
 
 /* The reliability rules' limits on automatic mail to customers (acks and
  * notices alike) within auto.window_minutes: per recipient, per ticket,
@@ -181,7 +173,13 @@ mado_status outgoing_ticket_vars(struct store *s, struct arena *a, const struct 
 	/* the customer's own setting, else the language triage read in their
 	 * mail (the ticket's), else a guess from the subject and text */
 	v->language = tpl_language(lang && *lang ? lang : t.language, guess.p);
-	const char *support = support_address(a, cfg);
+	struct mailbox_sender from;
+	if ((st = mailbox_sender_of(s, a, cfg, ticket_id, &from, err))) {
+		buf_free(&token);
+		buf_free(&url);
+		buf_free(&guess);
+		return st;
+	}
 	const struct tpl_var vars[] = {
 		{ "ticket.number", arena_strdup(a, num) },
 		{ "ticket.subject", t.subject },
@@ -193,8 +191,8 @@ mado_status outgoing_ticket_vars(struct store *s, struct arena *a, const struct 
 		{ "agent.name", agent_name ? arena_strdup(a, agent_name) : "" },
 		{ "sla.first_response_hours", arena_strdup(a, hours) },
 		{ "survey.url", survey_url(a, cfg, key, ticket_id) },
-		{ "support.name", *cfg->from_name ? cfg->from_name : support },
-		{ "support.address", support },
+		{ "support.name", *from.name ? from.name : from.email },
+		{ "support.address", from.email },
 	};
 	memcpy(v->vars, vars, sizeof vars);
 	v->n = sizeof vars / sizeof vars[0];
@@ -292,6 +290,12 @@ static void add_header(json_t *h, const char *name, const char *value)
 	json_array_append_new(h, json_pack("[s, s]", name, value));
 }
 
+/* An address header with its display name (encoded by compose). */
+static void add_address(json_t *h, const char *header, const char *name, const char *email)
+{
+	json_array_append_new(h, json_pack("[s, [{s:s, s:s}]]", header, "name", name ? name : "", "email", email));
+}
+
 /* ---- every automatic mail: headers and the outbox row ---- */
 
 /* One automatic mail, to a customer or an agent. */
@@ -300,7 +304,7 @@ struct auto_mail {
 	int64_t ticket_id, agent_id;
 	const char *kind;             /* outbox kind: "ack", "notice", "notification" */
 	const char *auto_submitted;   /* "auto-replied" or "auto-generated" */
-	const char *from, *to_email, *to_name;
+	const char *from, *from_name, *to_email, *to_name;   /* from: mailbox_sender_of() */
 	const char *reply_to;         /* NULL: none */
 	const char *subject, *message_id;   /* the id without brackets */
 	const char *in_reply_to;      /* NULL or "": not a reply */
@@ -316,9 +320,8 @@ static char *auto_headers(const struct auto_mail *m)
 	struct buf angle;
 	buf_init(&angle, 0);
 	json_t *h = json_array();
-	add_header(h, "From", m->from);
-	json_array_append_new(h, json_pack("[s, [{s:s, s:s}]]", "To", "name", m->to_name ? m->to_name : "", "email",
-	                                   m->to_email));
+	add_address(h, "From", m->from_name, m->from);
+	add_address(h, "To", m->to_name, m->to_email);
 	if (m->reply_to)
 		add_header(h, "Reply-To", m->reply_to);
 	add_header(h, "Subject", m->subject ? m->subject : "");
@@ -424,7 +427,11 @@ static mado_status store_as_message(const struct customer_mail *in, struct arena
 static mado_status queue_customer_mail(const struct customer_mail *in, struct arena *a, const struct rendered *r,
                                        struct mado_err *err)
 {
-	const char *from = support_address(a, in->cfg);
+	struct mailbox_sender sender;
+	mado_status st = mailbox_sender_of(in->store, a, in->cfg, in->ticket_id, &sender, err);
+	if (st)
+		return st;
+	const char *from = sender.email;
 	const char *irt = in->in_reply_to ? in->in_reply_to : "";
 	struct buf mid, reply_to, refs_h;
 	buf_init(&mid, 0);
@@ -437,14 +444,14 @@ static mado_status queue_customer_mail(const struct customer_mail *in, struct ar
 	json_t *refs = thread_reply_references(in->references_json ? in->references_json : "[]", irt, &refs_h);
 	const struct auto_mail m = {
 		.cfg = in->cfg, .ticket_id = in->ticket_id, .kind = in->kind, .auto_submitted = in->auto_submitted,
-		.from = from, .to_email = in->to_email, .to_name = in->to_name, .reply_to = reply_to.p ? reply_to.p : from,
+		.from = from, .from_name = sender.name, .to_email = in->to_email, .to_name = in->to_name,
+		.reply_to = reply_to.p ? reply_to.p : from,
 		.subject = r->subject.p, .message_id = mid.p, .in_reply_to = irt, .references = refs_h.p,
 		.charset = in->cfg->mail_charset, .now = in->now,
 	};
 	char *headers = auto_headers(&m), *refs_s = refs ? json_dumps(refs, JSON_COMPACT) : NULL;
 	int64_t row = 0;
-	mado_status st = store_as_message(in, a, mid.p, from, headers ? headers : "[]", refs_s ? refs_s : "[]", r, &row,
-	                                  err);
+	st = store_as_message(in, a, mid.p, from, headers ? headers : "[]", refs_s ? refs_s : "[]", r, &row, err);
 	if (!st)
 		st = queue_auto(in->store, &m, headers, row, r->text.p ? r->text.p : "", r->html.p, err);
 	if (!st) {
@@ -594,7 +601,11 @@ mado_status outgoing_notify_agent(struct store *s, const struct mado_config *cfg
 		st = store_notify_get(s, agent_id, &n, err);
 	if (!st)
 		st = store_ticket_get(s, a, ticket_id, &t, err);
-	if (st || ag.disabled || !wanted(&n, what) || !compose_address_ok(ag.email)) {
+	bool send = !st && !ag.disabled && wanted(&n, what) && compose_address_ok(ag.email);
+	struct mailbox_sender from;
+	if (send)
+		st = mailbox_sender_of(s, a, cfg, ticket_id, &from, err);
+	if (st || !send) {
 		arena_free(a);
 		return st;
 	}
@@ -616,7 +627,7 @@ mado_status outgoing_notify_agent(struct store *s, const struct mado_config *cfg
 	compose_new_message_id("n", cfg->msgid_domain, &mid);
 	const struct auto_mail m = {
 		.cfg = cfg, .ticket_id = ticket_id, .agent_id = agent_id, .kind = "notification",
-		.auto_submitted = "auto-generated", .from = support_address(a, cfg), .to_email = ag.email,
+		.auto_submitted = "auto-generated", .from = from.email, .from_name = from.name, .to_email = ag.email,
 		.to_name = ag.name, .subject = subject.p, .message_id = mid.p, .charset = "utf-8", .now = now,
 	};
 	char *headers = auto_headers(&m);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "store/store_mailbox.h"
 #include "store/store_workflow.h"
 #include "util/textfold.h"
 
@@ -236,6 +237,41 @@ mado_status routing_assign_in_group(struct store *s, const struct rule_ticket *t
 	return assign(s, t, group_id, exclude_agent, false, env, cause, d, err);
 }
 
+/* Move t to group g (name) for cause, then choose its agent. */
+static mado_status route_to_group(struct store *s, const struct rule_ticket *t, int64_t g, const char *name,
+                                  const char *cause, const struct rule_env *env, struct routing_decision *d,
+                                  struct mado_err *err)
+{
+	d->group_id = g;
+	mado_status st = MADO_OK;
+	if (g != t->group_id && (st = record(s, t->id, "group_id", t->group_id, g, cause, env->now, err)))
+		return st;
+	struct rule_ticket moved = *t;
+	moved.group_id = g;
+	moved.group = name;
+	st = assign(s, &moved, g, 0, false, env, cause, d, err);
+	d->group_id = g;
+	return st;
+}
+
+static mado_status route_by_mailbox(struct store *s, const struct rule_ticket *t, const struct rule_env *env,
+                                    struct routing_decision *d, struct mado_err *err)
+{
+	struct arena *a = arena_new();
+	if (!a)
+		return mado_fail(err, MADO_ENOMEM, "out of memory");
+	const char *address, *name;
+	int64_t g = 0;
+	mado_status st = store_ticket_mailbox_get(s, a, t->id, &address, &g, &name, err);
+	if (st == MADO_OK && g) {
+		char cause[400];
+		snprintf(cause, sizeof cause, "group '%s' by mailbox %s", name, address);
+		st = route_to_group(s, t, g, name, cause, env, d, err);
+	}
+	arena_free(a);
+	return st;
+}
+
 mado_status routing_route_ticket(struct store *s, const struct rule_set *rs, const struct rule_ticket *t,
                                  const struct rule_env *env, struct routing_decision *d, struct mado_err *err)
 {
@@ -256,17 +292,13 @@ mado_status routing_route_ticket(struct store *s, const struct rule_set *rs, con
 		char cause[400];
 		snprintf(cause, sizeof cause, "group '%s' by rule '%s'%s%s", r->group, r->name ? r->name : "",
 		         en.len ? ": " : "", en.len ? en.p : "");
-		d->group_id = g;
-		if (g != t->group_id && (st = record(s, t->id, "group_id", t->group_id, g, cause, env->now, err)))
-			break;
-		struct rule_ticket moved = *t;
-		moved.group_id = g;
-		moved.group = r->group;
-		st = assign(s, &moved, g, 0, false, env, cause, d, err);
-		d->group_id = g;
+		st = route_to_group(s, t, g, r->group, cause, env, d, err);
 	}
 	buf_free(&en);
 	buf_free(&ja);
+	/* no rule placed it: the group of the mailbox the mail came to */
+	if (st == MADO_OK && !d->group_id)
+		st = route_by_mailbox(s, t, env, d, err);
 	return st;
 }
 

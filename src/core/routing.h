@@ -30,8 +30,9 @@ struct routing_decision {
 };
 
 /* Route a ticket that has no group yet: group by rules rs (may be NULL),
- * then agent by the group's strategy. A ticket no rule matches stays
- * unrouted (d->group_id 0). */
+ * else the group of the mailbox its mail came to (core/mailbox.h), then
+ * agent by the group's strategy. A ticket neither places stays unrouted
+ * (d->group_id 0). */
 mado_status routing_route_ticket(struct store *s, const struct rule_set *rs, const struct rule_ticket *t,
                                  const struct rule_env *env, struct routing_decision *d, struct mado_err *err);
 

@@ -93,7 +93,11 @@ void api_canned_delete(struct http_req *req, struct http_resp *resp);
 void api_canned_render(struct http_req *req, struct http_resp *resp);
 void api_notify_get(struct http_req *req, struct http_resp *resp);
 void api_notify_update(struct http_req *req, struct http_resp *resp);
-/* mailbox settings, read-only (src/http/api_mailbox.c) */
+/* mailboxes and the mailbox settings (src/http/api_mailbox.c) */
 void api_mailbox_show(struct http_req *req, struct http_resp *resp);
+void api_mailboxes_list(struct http_req *req, struct http_resp *resp);
+void api_mailbox_create(struct http_req *req, struct http_resp *resp);
+void api_mailbox_update(struct http_req *req, struct http_resp *resp);
+void api_mailbox_delete(struct http_req *req, struct http_resp *resp);
 
 #endif

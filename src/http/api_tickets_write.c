@@ -22,6 +22,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/mailbox.h"
 #include "core/triage.h"
 #include "core/outgoing.h"
 #include "core/view.h"
@@ -869,16 +870,6 @@ static void add_header(json_t *h, const char *name, const char *value)
 	json_array_append_new(h, json_pack("[s, s]", name, value));
 }
 
-/* The first address of mailbox.addresses. */
-static const char *support_address(struct http_req *req, const struct mado_config *cfg)
-{
-	const char *p = cfg->support_addresses;
-	while (*p == ' ' || *p == ',')
-		p++;
-	size_t l = strcspn(p, ", \t");
-	return l ? arena_strndup(req->arena, p, l) : "support@localhost";
-}
-
 void api_ticket_reply(struct http_req *req, struct http_resp *resp)
 {
 	int64_t id = http_param_id(req, 0);
@@ -948,7 +939,11 @@ void api_ticket_reply(struct http_req *req, struct http_resp *resp)
 	auth_new_token(rnd);
 	snprintf(msgid, sizeof msgid, "%.32s.%lld@%s", rnd, (long long)id,
 	         *cfg->msgid_domain ? cfg->msgid_domain : "mado.localhost");
-	const char *from = support_address(req, cfg);
+	/* From the mailbox the customer wrote to (core/mailbox.h) */
+	struct mailbox_sender sender;
+	if ((st = mailbox_sender_of(s, req->arena, cfg, id, &sender, &err)))
+		goto out;
+	const char *from = sender.email;
 	int64_t tok = 0;
 	buf_append_str(&subj, strncasecmp(t.subject, "re:", 3) ? "Re: " : "");
 	buf_append_str(&subj, t.subject);
@@ -979,7 +974,7 @@ void api_ticket_reply(struct http_req *req, struct http_resp *resp)
 		json_array_append_new(cc_json, json_pack("{s:s, s:s}", "name", "", "email", a));
 		buf_printf(&ccs, "%s%s", i ? ", " : "", a);
 	}
-	add_header(headers, "From", from);
+	json_array_append_new(headers, json_pack("[s, [{s:s, s:s}]]", "From", "name", sender.name, "email", from));
 	json_array_append_new(headers, json_pack("[s, [{s:s, s:s}]]", "To", "name", t.customer_name ? t.customer_name : "",
 	                                         "email", t.customer_email));
 	if (ccs.len)
@@ -1015,7 +1010,7 @@ void api_ticket_reply(struct http_req *req, struct http_resp *resp)
 		.raw_size = raw.len,
 		.source = actor_of(req),
 		.from_email = from,
-		.from_name = "",
+		.from_name = sender.name,
 		.to_json = to_s,
 		.cc_json = cc_s,
 		.references_json = refs_s,

@@ -59,6 +59,10 @@ const struct route http_routes[] = {
 	{ "GET", "/api/v1/me/notifications", api_notify_get, ROLE_LIGHT_AGENT, 0, 0 },
 	{ "PATCH", "/api/v1/me/notifications", api_notify_update, ROLE_LIGHT_AGENT, 1 * KB, 0 },
 	{ "GET", "/api/v1/admin/mailbox", api_mailbox_show, ROLE_ADMIN, 0, 0 },
+	{ "GET", "/api/v1/admin/mailboxes", api_mailboxes_list, ROLE_ADMIN, 0, 0 },
+	{ "POST", "/api/v1/admin/mailboxes", api_mailbox_create, ROLE_ADMIN, 4 * KB, 0 },
+	{ "PATCH", "/api/v1/admin/mailboxes/:id", api_mailbox_update, ROLE_ADMIN, 4 * KB, 0 },
+	{ "DELETE", "/api/v1/admin/mailboxes/:id", api_mailbox_delete, ROLE_ADMIN, 0, 0 },
 	/* SLA: calendars, policies, automations (docs/api/sla.md) */
 	{ "GET", "/api/v1/admin/calendars", api_calendar_list, ROLE_ADMIN, 0, 0 },
 	{ "POST", "/api/v1/admin/calendars", api_calendar_create, ROLE_ADMIN, 256 * KB, 0 },

@@ -427,9 +427,25 @@ await step('admin pages', async () => {
   await p1.waitForSelector(inSection('canned', `tr[data-id="${cid}"]`), { state: 'detached' });
   ok(!(await api(p1, '/api/v1/canned')).canned.some((c) => c.id === cid), 'canned: deleted through the page (API)');
 
-  // mailbox: what the server runs with
+  // mailboxes: mado.conf's address is listed; an admin adds one through
+  // the form (a bad address refused under it first) and sees it listed
   await p1.click('nav.tabs a[data-section=mailbox]');
-  ok((await (await p1.waitForSelector('section[data-testid=mailbox] table')).textContent()).includes('support@localhost'), 'mailbox: the support address is shown');
+  await p1.waitForSelector(inSection('mailboxes', 'tr:has-text("support@localhost")'));
+  ok((await (await p1.waitForSelector('section[data-testid=mailbox] table')).textContent()).includes('support@localhost'),
+    'mailboxes: mado.conf\'s address is listed, and is the reply address of the settings');
+  await p1.fill(inSection('mailboxes', '[name=address]'), 'sales@@example.com');
+  await p1.click(inSection('mailboxes', 'button[type=submit]'));
+  ok((await formError(p1, 'mailboxes')).includes('plain email address'), 'mailboxes: a bad address is refused under the form');
+  await p1.fill(inSection('mailboxes', '[name=address]'), 'Sales@Example.com');
+  await p1.fill(inSection('mailboxes', '[name=name]'), '営業チーム');
+  await p1.selectOption(inSection('mailboxes', 'select[name=group_id]'), { label: 'Support' });
+  await p1.click(inSection('mailboxes', 'button[type=submit]'));
+  const mbRow = await p1.waitForSelector(inSection('mailboxes', 'tr:has-text("sales@example.com")'));
+  const mbText = await mbRow.textContent();
+  ok(mbText.includes('営業チーム') && mbText.includes('Support'), 'mailboxes: the new address is listed with its name and group', mbText);
+  const mb = (await api(p1, '/api/v1/admin/mailboxes')).mailboxes.find((m) => m.address === 'sales@example.com');
+  ok(mb?.name === '営業チーム' && mb.group === 'Support' && mb.active === true, 'mailboxes: created through the form (API)', mb);
+  expectRefused('mailboxes', '/api/v1/admin/mailboxes', 1);
 
   // SLA: a calendar with holidays, a policy using it, an automation
   await p1.click('nav.tabs a[data-section=sla]');
@@ -513,6 +529,16 @@ await step('admin pages', async () => {
   ok(jaText.includes('SLA と営業時間') && jaText.includes('SLA ポリシー') && jaText.includes('営業時間カレンダー') && jaText.includes('休業日 2 日'),
     'the admin pages render in Japanese', jaText.slice(0, 300));
   if (SHOTS) await p1.screenshot({ path: path.join(SHOTS, 'admin-sla-ja.png'), fullPage: true });
+  // the mailboxes in Japanese, a refusal too
+  await p1.goto(`${BASE}/admin/mailbox`);
+  await p1.waitForSelector(inSection('mailboxes', 'tr:has-text("sales@example.com")'));
+  const mbJa = await p1.textContent('.admin');
+  ok(['メールボックス', 'アドレス', '表示名', '新しいチケットのグループ', '有効', 'メール設定 (mado.conf)'].every((w) => mbJa.includes(w)),
+    'the mailbox page renders in Japanese', mbJa.slice(0, 300));
+  await p1.fill(inSection('mailboxes', '[name=address]'), 'sales@example.com');
+  await p1.click(inSection('mailboxes', 'button[type=submit]'));
+  ok((await formError(p1, 'mailboxes')) === 'このアドレスのメールボックスは既にあります', 'mailboxes: a duplicate is refused in Japanese');
+  expectRefused('mailboxes (ja)', '/api/v1/admin/mailboxes', 1);
   await send(p1, 'PATCH', `/api/v1/agents/${me}`, { language: 'en-US' });
 
   // an agent: no admin menu, a direct navigation refused, the API too;

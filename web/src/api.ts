@@ -3,6 +3,8 @@
 // session ended (expired, logged out elsewhere, agent disabled), and the
 // app goes back to the login page with a message.
 
+import { currentLang } from './i18n';
+
 export class ApiError extends Error {
   constructor(public status: number, public code: string, message: string) {
     super(message);
@@ -44,7 +46,9 @@ export async function api<T = any>(method: Method, path: string, body?: unknown,
     onExpired();
     throw new ApiError(401, 'unauthenticated', j?.error?.message ?? 'session ended');
   }
-  if (!r.ok) throw new ApiError(r.status, j?.error?.code ?? 'http', j?.error?.message ?? r.statusText);
+  // a refusal may say why in Japanese too (message_ja)
+  const msg = (currentLang() === 'ja' && j?.error?.message_ja) || j?.error?.message;
+  if (!r.ok) throw new ApiError(r.status, j?.error?.code ?? 'http', msg ?? r.statusText);
   return j as T;
 }
 

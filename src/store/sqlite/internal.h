@@ -31,6 +31,8 @@ sqlite3_stmt *store_stmt_built(struct store *s, const char *sql, size_t len, str
 mado_status store_db_fail(struct store *s, struct mado_err *err, const char *what);
 /* Step expecting no row we need. */
 mado_status store_step_done(struct store *s, sqlite3_stmt *st, struct mado_err *err);
+/* Step a write of at most one row; *found says whether a row changed. */
+mado_status store_step_changed(struct store *s, sqlite3_stmt *st, bool *found, struct mado_err *err);
 /* Step expecting at most one row; *found says whether it came. */
 mado_status store_step_row(struct store *s, sqlite3_stmt *st, bool *found, struct mado_err *err);
 /* Column text copied into the arena (NULL for SQL NULL). */

@@ -8,7 +8,6 @@
 
 #include "store/sqlite/internal.h"
 
-static mado_status write_by_id(struct store *s, sqlite3_stmt *st, bool *found, struct mado_err *err);
 
 static const char sql_due[] =
 	"SELECT id FROM outbox WHERE status IN ('queued','sending') AND next_attempt_at <= ?1 "
@@ -198,7 +197,7 @@ mado_status store_template_delete(struct store *s, const char *name, const char 
 		return MADO_EDB;
 	store_bind_text(st, 1, name);
 	store_bind_text(st, 2, language);
-	return write_by_id(s, st, found, err);
+	return store_step_changed(s, st, found, err);
 }
 
 mado_status store_customer_language(struct store *s, struct arena *a, int64_t customer_id, const char **language,
@@ -271,14 +270,6 @@ mado_status store_canned_get(struct store *s, struct arena *a, int64_t id, struc
 	return store_get_by_id(s, a, sql_canned_get, id, read_canned, c, "canned response", err);
 }
 
-/* Step a write of at most one row; *found says whether a row changed. */
-static mado_status write_by_id(struct store *s, sqlite3_stmt *st, bool *found, struct mado_err *err)
-{
-	mado_status r = store_step_done(s, st, err);
-	*found = r == MADO_OK && sqlite3_changes(store_db(s)) > 0;
-	return r;
-}
-
 mado_status store_canned_update(struct store *s, int64_t id, const char *title, const char *body, time_t now,
                                 bool *found, struct mado_err *err)
 {
@@ -291,7 +282,7 @@ mado_status store_canned_update(struct store *s, int64_t id, const char *title, 
 	if (body)
 		store_bind_text(st, 3, body);
 	sqlite3_bind_int64(st, 4, (int64_t)now);
-	return write_by_id(s, st, found, err);
+	return store_step_changed(s, st, found, err);
 }
 
 mado_status store_canned_delete(struct store *s, int64_t id, bool *found, struct mado_err *err)
@@ -300,7 +291,7 @@ mado_status store_canned_delete(struct store *s, int64_t id, bool *found, struct
 	if (!st)
 		return MADO_EDB;
 	sqlite3_bind_int64(st, 1, id);
-	return write_by_id(s, st, found, err);
+	return store_step_changed(s, st, found, err);
 }
 
 /* ---- agents' notification settings ---- */

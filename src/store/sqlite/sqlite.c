@@ -238,6 +238,13 @@ mado_status store_step_done(struct store *s, sqlite3_stmt *st, struct mado_err *
 	return step_done(s, st, err);
 }
 
+mado_status store_step_changed(struct store *s, sqlite3_stmt *st, bool *found, struct mado_err *err)
+{
+	mado_status r = step_done(s, st, err);
+	*found = r == MADO_OK && sqlite3_changes(s->db) > 0;
+	return r;
+}
+
 mado_status store_step_row(struct store *s, sqlite3_stmt *st, bool *found, struct mado_err *err)
 {
 	return step_row(s, st, found, err);

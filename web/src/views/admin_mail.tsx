@@ -1,12 +1,13 @@
 // Admin pages about outgoing mail: the mail templates (five kinds in two
 // languages, each the admin's text or the built-in one), canned responses
-// and the mailbox settings (read-only: they live in mado.conf).
+// and the mailboxes (support addresses) with the mail settings of mado.conf.
 // API: docs/api/templates.md.
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { t, tv } from '../i18n';
 import { toast, toastError } from '../toast';
-import { Crud, CrudSpec, DeleteButton, FormError, problemText } from './admin_kit';
+import { state } from '../session';
+import { Crud, CrudSpec, DeleteButton, FormError, idOrNull, mark, problemText } from './admin_kit';
 
 interface Template { name: string; language: string; subject: string; body: string; customized: boolean }
 
@@ -80,23 +81,47 @@ export function CannedAdmin() {
   return <Crud spec={CANNED} />;
 }
 
+// Mailboxes (docs/api/mailboxes.md): the support addresses, each with the
+// name its mail goes out under, the group its new tickets go to and an
+// optional reply address; below them the mail settings of mado.conf.
+const MAILBOXES: CrudSpec = {
+  title: 'mbox.title', testid: 'mailboxes', base: '/api/v1/admin/mailboxes', listKey: 'mailboxes',
+  fields: [
+    { key: 'address', label: 'mbox.address', required: true, placeholder: 'support@example.com' },
+    { key: 'name', label: 'mbox.name' },
+    { key: 'reply_address', label: 'mbox.replyaddr' },
+    { key: 'group_id', label: 'mbox.group', kind: 'select', send: idOrNull,
+      options: () => [['', '—'], ...state.groups.map((g) => [String(g.id), g.name] as [string, string])] },
+    { key: 'active', label: 'mbox.active', kind: 'check', initial: true },
+  ],
+  columns: [['mbox.address', (x) => <code>{x.address}</code>], ['mbox.name', (x) => x.name || '—'],
+    ['mbox.group', (x) => x.group ?? '—'], ['mbox.replyaddr', (x) => x.reply_address || '—'],
+    ['mbox.active', (x) => mark(x.active)]],
+  label: (x) => x.address,
+};
+
 interface Mailbox {
   addresses: string[]; reply_address: string; msgid_domain: string; from_name: string; charset: string; subject_token: string;
 }
 
 export function MailboxAdmin() {
   const [m, setM] = useState<Mailbox | null>(null);
-  useEffect(() => void api<Mailbox>('GET', '/api/v1/admin/mailbox').then(setM).catch(toastError), []);
-  if (!m) return null;
-  const rows: [Parameters<typeof t>[0], string][] = [
-    ['mbox.addresses', m.addresses.join(', ')], ['mbox.reply', m.reply_address], ['mbox.fromname', m.from_name || '—'],
+  const load = () => api<Mailbox>('GET', '/api/v1/admin/mailbox').then(setM).catch(toastError);
+  useEffect(() => void load(), []);
+  const rows: [Parameters<typeof t>[0], string][] = m ? [
+    ['mbox.reply', m.reply_address], ['mbox.fromname', m.from_name || '—'],
     ['mbox.charset', m.charset], ['mbox.msgid', m.msgid_domain], ['mbox.token', m.subject_token],
-  ];
+  ] : [];
   return (
-    <section data-testid="mailbox">
-      <h2>{t('admin.tab.mailbox')}</h2>
-      <table class="grid kv"><tbody>{rows.map(([k, v]) => <tr key={k}><th>{t(k)}</th><td><code>{v}</code></td></tr>)}</tbody></table>
-      <p class="hint">{t('mbox.hint')}</p>
-    </section>
+    <>
+      <Crud spec={MAILBOXES} onChange={() => void load()} />
+      {m && (
+        <section data-testid="mailbox">
+          <h3>{t('mbox.settings')}</h3>
+          <table class="grid kv"><tbody>{rows.map(([k, v]) => <tr key={k}><th>{t(k)}</th><td><code>{v}</code></td></tr>)}</tbody></table>
+          <p class="hint">{t('mbox.hint')}</p>
+        </section>
+      )}
+    </>
   );
 }
