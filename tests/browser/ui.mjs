@@ -621,6 +621,18 @@ await step('admin pages', async () => {
   ok(jaText.includes('SLA と営業時間') && jaText.includes('SLA ポリシー') && jaText.includes('営業時間カレンダー') && jaText.includes('休業日 2 日'),
     'the admin pages render in Japanese', jaText.slice(0, 300));
   if (SHOTS) await p1.screenshot({ path: path.join(SHOTS, 'admin-sla-ja.png'), fullPage: true });
+  await p1.fill(inSection('sla-policies', '[name=name]'), 'ランク違い');
+  await p1.fill(inSection('sla-policies', '[name=match_tier]'), 'gold ');
+  await p1.click(inSection('sla-policies', 'button[type=submit]'));
+  ok((await formError(p1, 'sla-policies')).startsWith('顧客ランク: 1〜64 バイト'), 'a bad tier is refused in Japanese for the Japanese admin');
+  await p1.click('nav.tabs a[data-section=triggers]');
+  await p1.click(inSection('triggers', `tr[data-id="${built.id}"] button:has-text("編集")`));
+  await p1.fill(inSection('triggers', 'input[name=test-ticket]'), String(jaNumber));
+  await p1.click(inSection('triggers', '[data-testid=run-test]'));
+  const jaVerdict = await (await p1.waitForSelector(inSection('triggers', '[data-testid=test-verdict]'))).textContent();
+  const jaRules = await p1.textContent('section[data-testid=triggers]');
+  ok(jaVerdict.startsWith('一致します') && jaVerdict.includes('件名に「請求」') && jaRules.includes('すべてを満たす') && jaRules.includes('グループを移す'),
+    'the rule builder and its dry run in Japanese', jaVerdict);
   await send(p1, 'PATCH', `/api/v1/agents/${me}`, { language: 'en-US' });
 
   // an agent: no admin menu, a direct navigation refused, the API too;
