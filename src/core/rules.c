@@ -1123,3 +1123,55 @@ mado_status rule_each_calendar(const struct rule *r, mado_status (*cb)(void *ctx
 {
 	return cond_calendars(r->cond, cb, ctx);
 }
+
+/* ---- each condition alone (the dry run's trace) ---- */
+
+struct leaf_walk {
+	struct eval ev;
+	struct buf path, en, ja;
+	rule_leaf_fn cb;
+	void *ctx;
+};
+
+static mado_status walk_leaves(struct leaf_walk *w, const struct rule_cond *c)
+{
+	size_t at = w->path.len;
+	mado_status st = MADO_OK;
+	if (c->type == C_LEAF) {
+		bool m;
+		buf_reset(&w->en);
+		buf_reset(&w->ja);
+		if ((st = eval_leaf(&w->ev, c, &m)))
+			return st;
+		return w->cb(w->ctx, w->path.p, m, m && w->en.len ? w->en.p : NULL, m && w->ja.len ? w->ja.p : NULL);
+	}
+	for (size_t i = 0; i < c->nkids && !st; i++) {
+		w->path.len = at;
+		if (c->type == C_NOT)
+			say(&w->path, "/not");
+		else
+			say(&w->path, "/%s/%zu", c->type == C_ALL ? "all" : "any", i);
+		st = walk_leaves(w, c->kids[i]);
+	}
+	w->path.len = at;
+	if (w->path.p)
+		w->path.p[at] = '\0';
+	return st;
+}
+
+mado_status rule_each_leaf(const struct rule *r, const struct rule_ticket *t, const struct rule_env *env,
+                           rule_leaf_fn cb, void *ctx, struct mado_err *err)
+{
+	if (!r->cond)
+		return MADO_OK;
+	struct leaf_walk w = { .ev = { t, env, &w.en, &w.ja, err }, .cb = cb, .ctx = ctx };
+	buf_init(&w.path, 0);
+	buf_init(&w.en, 0);
+	buf_init(&w.ja, 0);
+	say(&w.path, "/if");
+	mado_status st = w.path.p ? walk_leaves(&w, r->cond) : mado_fail(err, MADO_ENOMEM, "out of memory");
+	buf_free(&w.path);
+	buf_free(&w.en);
+	buf_free(&w.ja);
+	return st;
+}

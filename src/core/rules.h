@@ -139,6 +139,17 @@ struct rule_env {
 mado_status rule_match(const struct rule *r, const struct rule_ticket *t, const struct rule_env *env, bool *matched,
                        struct buf *why_en, struct buf *why_ja, struct mado_err *err);
 
+/* Each leaf condition of r evaluated on its own, in the rule's order:
+ * path is its JSON pointer in the rule ("/if", "/if/all/0",
+ * "/if/any/1/not"); matched says whether the leaf itself holds (a "not"
+ * above it is the caller's to apply); why_en/why_ja (NULL unless
+ * matched) say why. All strings are valid during the call only. For the
+ * dry run, which shows an admin which of a rule's conditions hold. */
+typedef mado_status (*rule_leaf_fn)(void *ctx, const char *path, bool matched, const char *why_en,
+                                    const char *why_ja);
+mado_status rule_each_leaf(const struct rule *r, const struct rule_ticket *t, const struct rule_env *env,
+                           rule_leaf_fn cb, void *ctx, struct mado_err *err);
+
 /* The first rule of rs at index >= from that matches t, or rs->n when
  * none does; en/ja (reset here) hold its explanation. */
 mado_status rules_next_match(const struct rule_set *rs, size_t from, const struct rule_ticket *t,

@@ -170,6 +170,13 @@ static json_t *why_json(const struct buf *en, const struct buf *ja)
 	return json_pack("{s:s, s:s}", "en", en->p ? en->p : "", "ja", ja->p ? ja->p : "");
 }
 
+static mado_status dry_leaf(void *ctx, const char *path, bool matched, const char *en, const char *ja)
+{
+	json_t *why = matched ? json_pack("{s:s, s:s}", "en", en ? en : "", "ja", ja ? ja : "") : json_null();
+	json_array_append_new(ctx, json_pack("{s:s, s:b, s:o}", "path", path, "matched", matched, "why", why));
+	return MADO_OK;
+}
+
 static mado_status dry_one(const struct rule *r, bool enabled, const struct rule_ticket *t,
                            const struct rule_env *env, enum rule_event event, json_t *arr, struct mado_err *err)
 {
@@ -186,7 +193,10 @@ static mado_status dry_one(const struct rule *r, bool enabled, const struct rule
 		                      m ? why_json(&en, &ja) : json_null());
 		if (r->kind == RULE_TRIGGER && !applies)
 			json_object_set_new(j, "note", json_string("not run on this event"));
+		json_t *leaves = json_array();
+		json_object_set_new(j, "conditions", leaves);
 		json_array_append_new(arr, j);
+		st = rule_each_leaf(r, t, env, dry_leaf, leaves, err);
 	}
 	buf_free(&en);
 	buf_free(&ja);

@@ -35,6 +35,7 @@ void api_customer_update(struct http_req *req, struct http_resp *resp);
 void api_orgs_list(struct http_req *req, struct http_resp *resp);
 void api_org_show(struct http_req *req, struct http_resp *resp);
 void api_org_update(struct http_req *req, struct http_resp *resp);
+void api_tiers_list(struct http_req *req, struct http_resp *resp);
 void api_attachment_download(struct http_req *req, struct http_resp *resp);
 void api_message_html(struct http_req *req, struct http_resp *resp);
 void api_upload(struct http_req *req, struct http_resp *resp);

@@ -254,7 +254,7 @@ struct text_field {
 
 static const struct text_field customer_fields[] = {
 	{ "name", people_name_ok, "name: at most 200 bytes, no control characters" },
-	{ "tier", people_tier_ok, "tier: one of standard, premium, vip" },
+	{ "tier", people_tier_ok, "tier: 1 to 64 bytes, one line, no blanks at either end" },
 	{ "language", people_language_ok, "language: a BCP 47 tag such as \"ja\" or \"en-GB\", or \"\"" },
 	{ "time_zone", people_time_zone_ok, "time_zone: an IANA zone name such as \"Asia/Tokyo\"" },
 };
@@ -411,7 +411,7 @@ void api_org_show(struct http_req *req, struct http_resp *resp)
 
 static const struct text_field org_fields[] = {
 	{ "name", people_name_ok, "name: at most 200 bytes, no control characters" },
-	{ "tier", people_tier_ok, "tier: one of standard, premium, vip" },
+	{ "tier", people_tier_ok, "tier: 1 to 64 bytes, one line, no blanks at either end" },
 };
 
 /* A field_value_fn: row is a struct people_org. */
@@ -457,4 +457,27 @@ void api_org_update(struct http_req *req, struct http_resp *resp)
 		return;
 	}
 	update_and_send(req, resp, body, apply_org, org_profile, "no such organization");
+}
+
+/* ---- GET /api/v1/admin/tiers: the tiers in use (admins) ---- */
+
+static mado_status tier_json(void *ctx, const struct people_tier *t)
+{
+	json_array_append_new(ctx, json_pack("{s:s, s:I, s:I, s:I}", "tier", t->tier, "customers",
+	                                     (json_int_t)t->customers, "organizations", (json_int_t)t->organizations,
+	                                     "policies", (json_int_t)t->policies));
+	return MADO_OK;
+}
+
+void api_tiers_list(struct http_req *req, struct http_resp *resp)
+{
+	struct mado_err err;
+	json_t *arr = json_array();
+	mado_status st = people_tier_list(req->store, req->arena, tier_json, arr, &err);
+	if (st) {
+		json_decref(arr);
+		api_store_error(resp, st, &err);
+		return;
+	}
+	http_json(resp, 200, json_pack("{s:o}", "tiers", arr));
 }

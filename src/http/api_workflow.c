@@ -283,7 +283,7 @@ static const char *policy_check(struct http_req *req, void *obj)
 	if (p->match_type && !in_list(p->match_type, types))
 		return "match_type must be question, incident, request, problem, alarm or null";
 	if (p->match_tier && !people_tier_ok(p->match_tier))
-		return "match_tier must be standard, premium, vip or null";
+		return "match_tier must be a tier name (1 to 64 bytes, one line, no blanks at either end) or null";
 	return ref_ok(req, p->match_group_id, p->calendar_id);
 }
 

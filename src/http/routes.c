@@ -69,6 +69,7 @@ const struct route http_routes[] = {
 	{ "PATCH", "/api/v1/admin/calendars/:id", api_calendar_update, ROLE_ADMIN, 256 * KB, 0 },
 	{ "DELETE", "/api/v1/admin/calendars/:id", api_calendar_delete, ROLE_ADMIN, 0, 0 },
 	{ "GET", "/api/v1/admin/sla-policies", api_sla_policy_list, ROLE_ADMIN, 0, 0 },
+	{ "GET", "/api/v1/admin/tiers", api_tiers_list, ROLE_ADMIN, 0, 0 },
 	{ "POST", "/api/v1/admin/sla-policies", api_sla_policy_create, ROLE_ADMIN, 16 * KB, 0 },
 	{ "PATCH", "/api/v1/admin/sla-policies/:id", api_sla_policy_update, ROLE_ADMIN, 16 * KB, 0 },
 	{ "DELETE", "/api/v1/admin/sla-policies/:id", api_sla_policy_delete, ROLE_ADMIN, 0, 0 },

@@ -164,8 +164,21 @@ mado_status people_upload_get(struct store *s, struct arena *a, const char *id, 
 
 /* ---- values people fields accept ---- */
 
-/* Customer and organisation tiers: "standard", "premium", "vip". */
+/* Customer and organisation tiers: any name of 1..64 bytes without
+ * control characters or blanks at either end ("standard", "premium",
+ * "vip" are the usual ones; "vip" is what the vip routing strategy and
+ * the "VIP customer" explanations look for). */
 bool people_tier_ok(const char *s);
+
+/* The tiers in use: each distinct tier of the customers, the
+ * organisations and the SLA policies (match_tier), by name, with how many
+ * of each hold it. Strings owned by a. */
+struct people_tier {
+	const char *tier;
+	int64_t customers, organizations, policies;
+};
+typedef mado_status (*people_tier_cb)(void *ctx, const struct people_tier *t);
+mado_status people_tier_list(struct store *s, struct arena *a, people_tier_cb cb, void *ctx, struct mado_err *err);
 /* An IANA zone name such as "UTC" or "Asia/Tokyo": 1..64 bytes of
  * [A-Za-z0-9_+-] segments joined by "/", starting with a letter, no "..". */
 bool people_time_zone_ok(const char *s);

@@ -462,7 +462,7 @@ await step('admin pages', async () => {
     'calendars: created with hours and holidays through the form (API)', cal);
   await p1.fill(inSection('sla-policies', '[name=name]'), 'VIP high');
   await p1.selectOption(inSection('sla-policies', '[name=match_priority]'), 'high');
-  await p1.selectOption(inSection('sla-policies', '[name=match_tier]'), 'vip');
+  await p1.fill(inSection('sla-policies', '[name=match_tier]'), 'vip');
   await p1.selectOption(inSection('sla-policies', '[name=calendar_id]'), { label: '東京オフィス' });
   await p1.fill(inSection('sla-policies', '[name=first_response_seconds]'), '60');
   await p1.fill(inSection('sla-policies', '[name=resolution_seconds]'), '480');
@@ -492,15 +492,38 @@ await step('admin pages', async () => {
   const au = (await api(p1, '/api/v1/admin/automations')).items.find((x) => x.name === 'Escalate breaches');
   ok(au?.kind === 'escalate' && au.on_sla === 'breach' && au.set_priority === 'urgent', 'automations: created through the form (API)', au);
   if (SHOTS) await p1.screenshot({ path: path.join(SHOTS, 'admin-sla.png'), fullPage: true });
+  // a policy for a tier nobody has yet: free entry, checked in the page, then saved and shown
+  await p1.fill(inSection('sla-policies', '[name=name]'), 'Gold urgent');
+  await p1.selectOption(inSection('sla-policies', '[name=match_priority]'), 'urgent');
+  await p1.fill(inSection('sla-policies', '[name=match_tier]'), ' gold');
+  await p1.fill(inSection('sla-policies', '[name=first_response_seconds]'), '30');
+  await p1.fill(inSection('sla-policies', '[name=resolution_seconds]'), '240');
+  await p1.click(inSection('sla-policies', 'button[type=submit]'));
+  ok((await formError(p1, 'sla-policies')).startsWith('Customer tier: 1 to 64 bytes'), 'SLA policies: a bad tier is refused in the form, with the reason');
+  await p1.fill(inSection('sla-policies', '[name=match_tier]'), 'gold');
+  await p1.click(inSection('sla-policies', 'button[type=submit]'));
+  await p1.waitForSelector(inSection('sla-policies', 'td:has-text("Gold urgent")'));
+  const gold = (await api(p1, '/api/v1/admin/sla-policies')).items.find((x) => x.name === 'Gold urgent');
+  ok(gold?.match_tier === 'gold' && gold.match_priority === 'urgent' && gold.first_response_seconds === 1800,
+    'SLA policies: a policy for a new tier is saved (API)', gold);
+  const goldCell = await p1.waitForSelector('section[data-testid=tier-matrix] tr[data-tier="gold"] td[data-prio="urgent"]');
+  ok((await goldCell.textContent()).includes('Gold urgent') && (await goldCell.textContent()).includes('30′ / 240′'),
+    'the tier × priority table shows the new tier with its targets', await goldCell.textContent());
+  ok((await p1.textContent('section[data-testid=tier-matrix] tr[data-tier="vip"] td[data-prio="high"]')).includes('VIP high (edited)'),
+    'the table shows the VIP high policy in its cell');
+  ok((await api(p1, '/api/v1/admin/tiers')).tiers.some((x) => x.tier === 'gold' && x.policies === 1), 'the new tier is listed among the tiers in use (API)');
+  const tierChoices = await p1.$$eval('datalist#dl-match_tier option', (os) => os.map((o) => o.value));
+  ok(tierChoices.includes('standard') && tierChoices.includes('gold'), 'the tier field offers the tiers in use', tierChoices);
   await p1.click(inSection('sla-policies', `tr[data-id="${pol.id}"] button:has-text("Delete")`));
   await p1.click(inSection('sla-policies', `tr[data-id="${pol.id}"] button:has-text("Really delete?")`));
   await p1.waitForSelector(inSection('sla-policies', `tr[data-id="${pol.id}"]`), { state: 'detached' });
   ok(!(await api(p1, '/api/v1/admin/sla-policies')).items.some((x) => x.id === pol.id), 'SLA policies: deleted through the page (API)');
   expectRefused('SLA policies', '/api/v1/admin/sla-policies', 1);
 
-  // triggers: JSON checked in the page, the rule by the server, then stored
+  // triggers, advanced view: JSON checked in the page, the rule by the server, then stored
   await p1.click('nav.tabs a[data-section=triggers]');
   await p1.fill(inSection('triggers', '[name=name]'), 'Tag refunds');
+  await p1.click(inSection('triggers', '[data-testid=view-json]'));
   await p1.fill(inSection('triggers', '[name=rule]'), '{"if": ');
   await p1.click(inSection('triggers', 'button[type=submit]'));
   ok((await formError(p1, 'triggers')).startsWith('Not valid JSON'), 'triggers: text that is not JSON is refused in the page');
@@ -513,9 +536,94 @@ await step('admin pages', async () => {
   await p1.click(inSection('triggers', 'button[type=submit]'));
   await p1.waitForSelector(inSection('triggers', 'td:has-text("Tag refunds")'));
   const trg = (await api(p1, '/api/v1/rules?kind=trigger')).rules.find((r) => r.name === 'Tag refunds');
-  ok(trg?.kind === 'trigger' && trg.enabled && JSON.stringify(trg.rule.then) === JSON.stringify(rule.then), 'triggers: created through the form (API)', trg);
+  ok(trg?.kind === 'trigger' && trg.enabled && JSON.stringify(trg.rule.then) === JSON.stringify(rule.then), 'triggers: created through the JSON view (API)', trg);
   expectRefused('triggers', '/api/v1/rules', 1);
+
+  // the builder: subject contains 請求 → priority high + group Billing
+  const ed = (sel) => inSection('triggers', `[data-testid=rule-editor] ${sel}`);
+  await p1.fill(ed('[name=name]'), '請求 → Billing');
+  ok(await p1.$(ed('[data-testid=builder]')) !== null, 'a new trigger opens in the builder');
+  await p1.selectOption(ed('select[name="/if.field"]'), 'subject');
+  await p1.selectOption(ed('select[name="/if.op"]'), 'contains');
+  await p1.fill(ed('input[name="/if.value0"]'), '請求');
+  await p1.selectOption(ed('select[name="then.0.set0.field"]'), 'priority');
+  await p1.selectOption(ed('select[name="then.0.set0.value"]'), 'high');
+  await p1.click(ed('button:has-text("+ Action")'));
+  await p1.selectOption(ed('select[name="then.1.type"]'), 'group');
+  await p1.selectOption(ed('select[name="then.1.group"]'), 'Billing');
+  await p1.click(ed('button[type=submit]'));
+  await p1.waitForSelector(inSection('triggers', 'td:has-text("請求 → Billing")'));
+  const built = (await api(p1, '/api/v1/rules?kind=trigger')).rules.find((r) => r.name === '請求 → Billing');
+  ok(JSON.stringify(built?.rule) === JSON.stringify({ on: ['created'], if: { field: 'subject', op: 'contains', value: '請求' },
+    then: [{ set: { priority: 'high' } }, { group: 'Billing' }] }), 'triggers: the builder saves the rule it shows (API)', built);
+
+  // test it on the Japanese ticket (subject 請求書の金額について): nothing changes
+  const before = await api(p1, `/api/v1/tickets/${jaNumber}`);
+  await p1.click(inSection('triggers', `tr[data-id="${built.id}"] button:has-text("Edit")`));
+  await p1.waitForSelector(ed('[data-testid=builder]'));
+  await p1.fill(ed('input[name=test-ticket]'), String(jaNumber));
+  await p1.click(ed('[data-testid=run-test]'));
+  const verdict = await (await p1.waitForSelector(ed('[data-testid=test-verdict]'))).textContent();
+  ok(verdict.startsWith('Matches') && verdict.includes("'請求' in subject"), 'the dry run says the rule matches the ticket, and why', verdict);
+  ok((await p1.textContent(ed('[data-testid=cond][data-path="/if"] [data-testid=cond-mark]'))) === '✓', 'the builder marks the condition that holds');
+  const sim = await p1.textContent(ed('[data-testid=test-simulation]'));
+  ok((before.priority === 'high' || sim.includes(`priority: ${before.priority} → high`)) && /Billing|group/.test(sim),
+    'the dry run lists the changes the actions would make', sim);
+  if (SHOTS) await p1.screenshot({ path: path.join(SHOTS, 'admin-trigger-test.png'), fullPage: true });
+  const after = await api(p1, `/api/v1/tickets/${jaNumber}`);
+  ok(after.priority === before.priority && after.group_id === before.group_id && after.updated_at === before.updated_at,
+    'the dry run changed nothing on the ticket (API)', { before: [before.priority, before.group_id], after: [after.priority, after.group_id] });
+  await p1.fill(ed('input[name=test-ticket]'), '99999');
+  await p1.click(ed('[data-testid=run-test]'));
+  ok((await formError(p1, 'triggers')).includes('#99999'), 'testing on a ticket that does not exist says so');
+  expectRefused('rule test', '/api/v1/rules/test', 1);
+
+  // a rule built elsewhere, shown in the builder and saved unchanged: the same JSON
+  const odd = { if: { any: [{ field: 'tags', value: ['vip', 'gold'], op: 'in' }, { not: { field: 'business_hours', value: true, calendar: '東京オフィス' } },
+    { all: [{ field: 'customer.recent_tickets', op: 'gte', value: 3, days: 7 }, { field: 'priority', op: 'gte', value: 'high' }] }] },
+  on: ['updated', 'customer_replied'], then: [{ notify: { agents: ['ann@example.com'] } }, { assign: 'auto' }, { add_tags: ['watch'] }] };
+  const oddR = await post(p1, '/api/v1/rules', { kind: 'trigger', name: 'Odd shape', rule: odd });
+  ok(oddR.status === 201, 'a rule with nested any/all/not is created through the API', oddR);
+  await p1.goto(`${BASE}/admin/triggers`);
+  await p1.click(inSection('triggers', `tr[data-id="${oddR.body.rule.id}"] button:has-text("Edit")`));
+  await p1.waitForSelector(ed('[data-testid=builder] [data-testid=group-not]'));
+  ok((await p1.$$(ed('[data-testid=cond]'))).length === 4, 'the builder shows its four conditions, nested');
+  await p1.click(ed('button[type=submit]'));
+  await p1.waitForSelector(ed('h3:has-text("New")'));
+  const oddAfter = (await api(p1, '/api/v1/rules?kind=trigger')).rules.find((r) => r.id === oddR.body.rule.id);
+  ok(JSON.stringify(oddAfter.rule) === JSON.stringify(odd), 'saved from the builder unchanged, the rule is the same JSON', oddAfter.rule);
+
+  // order, switch off, clone, delete
+  let names = (await api(p1, '/api/v1/rules?kind=trigger')).rules.map((r) => r.name);
+  await p1.click(inSection('triggers', `tr[data-id="${built.id}"] [data-testid=up]`));
+  await p1.waitForFunction(() => document.querySelector('section[data-testid=triggers] tbody tr')?.textContent.includes('請求 → Billing'));
+  names = (await api(p1, '/api/v1/rules?kind=trigger')).rules.map((r) => r.name);
+  ok(names[0] === '請求 → Billing', 'a trigger moved up runs first (API)', names);
+  await p1.click(inSection('triggers', `tr[data-id="${trg.id}"] input[name=row-enabled]`));
+  await p1.waitForFunction((id) => !document.querySelector(`section[data-testid=triggers] tr[data-id="${id}"] input[name=row-enabled]`)?.checked, trg.id);
+  ok((await api(p1, `/api/v1/rules/${trg.id}`)).rule.enabled === false, 'a trigger switched off in the list (API)');
+  await p1.click(inSection('triggers', `tr[data-id="${trg.id}"] button:has-text("Clone")`));
+  await p1.waitForSelector(inSection('triggers', 'td:has-text("Tag refunds (copy)")'));
+  const copy = (await api(p1, '/api/v1/rules?kind=trigger')).rules.find((r) => r.name === 'Tag refunds (copy)');
+  ok(copy && !copy.enabled && JSON.stringify(copy.rule) === JSON.stringify(trg.rule), 'a clone has the same rule, switched off (API)', copy);
+  await p1.click(inSection('triggers', `tr[data-id="${copy.id}"] button:has-text("Delete")`));
+  await p1.click(inSection('triggers', `tr[data-id="${copy.id}"] button:has-text("Really delete?")`));
+  await p1.waitForSelector(inSection('triggers', `tr[data-id="${copy.id}"]`), { state: 'detached' });
+  ok(!(await api(p1, '/api/v1/rules?kind=trigger')).rules.some((r) => r.id === copy.id), 'a trigger deleted in the list (API)');
   if (SHOTS) await p1.screenshot({ path: path.join(SHOTS, 'admin-triggers.png'), fullPage: true });
+
+  // the rule built in the page works: a matching mail becomes a ticket in Billing, priority high
+  const billing = (await api(p1, '/api/v1/groups')).groups.find((g) => g.name === 'Billing');
+  execFileSync(process.env.MADO_BIN, ['-w', WS, 'ingest'], { input: 'From: Keiri <keiri@example.co.jp>\nTo: support@localhost\n' +
+    `Subject: =?UTF-8?B?${Buffer.from('3月分の請求について').toString('base64')}?=\nMessage-ID: <bill-ui-1@example.co.jp>\n` +
+    'Date: Mon, 23 Nov 2026 12:00:00 +0900\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nご確認ください。\n' });
+  let billed = null;
+  for (let i = 0; i < 50 && !billed; i++) {
+    const n = execFileSync('sqlite3', [path.join(WS, 'mado.db'), `SELECT ticket_id FROM messages WHERE message_id = 'bill-ui-1@example.co.jp'`]).toString().trim();
+    if (n) billed = await api(p1, `/api/v1/tickets/${n}`);
+    else await p1.waitForTimeout(200);
+  }
+  ok(billed?.group_id === billing.id && billed.priority === 'high', 'a mail with 請求 in its subject becomes a ticket in Billing with priority high', billed);
 
   // the admin pages in Japanese
   const me = (await api(p1, '/api/v1/session')).agent_id;
@@ -529,6 +637,18 @@ await step('admin pages', async () => {
   ok(jaText.includes('SLA と営業時間') && jaText.includes('SLA ポリシー') && jaText.includes('営業時間カレンダー') && jaText.includes('休業日 2 日'),
     'the admin pages render in Japanese', jaText.slice(0, 300));
   if (SHOTS) await p1.screenshot({ path: path.join(SHOTS, 'admin-sla-ja.png'), fullPage: true });
+  await p1.fill(inSection('sla-policies', '[name=name]'), 'ランク違い');
+  await p1.fill(inSection('sla-policies', '[name=match_tier]'), 'gold ');
+  await p1.click(inSection('sla-policies', 'button[type=submit]'));
+  ok((await formError(p1, 'sla-policies')).startsWith('顧客ランク: 1〜64 バイト'), 'a bad tier is refused in Japanese for the Japanese admin');
+  await p1.click('nav.tabs a[data-section=triggers]');
+  await p1.click(inSection('triggers', `tr[data-id="${built.id}"] button:has-text("編集")`));
+  await p1.fill(inSection('triggers', 'input[name=test-ticket]'), String(jaNumber));
+  await p1.click(inSection('triggers', '[data-testid=run-test]'));
+  const jaVerdict = await (await p1.waitForSelector(inSection('triggers', '[data-testid=test-verdict]'))).textContent();
+  const jaRules = await p1.textContent('section[data-testid=triggers]');
+  ok(jaVerdict.startsWith('一致します') && jaVerdict.includes('件名に「請求」') && jaRules.includes('すべてを満たす') && jaRules.includes('グループを移す'),
+    'the rule builder and its dry run in Japanese', jaVerdict);
   // the mailboxes in Japanese, a refusal too
   await p1.goto(`${BASE}/admin/mailbox`);
   await p1.waitForSelector(inSection('mailboxes', 'tr:has-text("sales@example.com")'));
@@ -551,7 +671,8 @@ await step('admin pages', async () => {
   ok((await (await pk.waitForSelector('[data-testid=refused]')).textContent()) === 'このページは管理者だけが開けます。',
     'an agent navigating to an admin page is told (in Japanese) that only admins may');
   const refused = [];
-  for (const p of ['/api/v1/admin/sla-policies', '/api/v1/admin/templates', '/api/v1/admin/calendars', '/api/v1/rules?kind=trigger', '/api/v1/admin/mailbox'])
+  for (const p of ['/api/v1/admin/sla-policies', '/api/v1/admin/templates', '/api/v1/admin/calendars', '/api/v1/rules?kind=trigger', '/api/v1/admin/mailbox',
+    '/api/v1/admin/tiers'])
     refused.push((await kctx.request.get(BASE + p)).status());
   ok(refused.every((s) => s === 403), 'the API refuses the agent every admin list (403)', refused);
   await pk.click('a[data-testid=me]');

@@ -109,7 +109,9 @@ is "$(sql "$W" "SELECT count(*) FROM people_audit WHERE subject='customer'")" 4 
 ok "$(a "$BASE/api/v1/customers/$ALICE" | grep -q '"changes":\[{'; echo $?)" "customer show: lists the changes"
 pc() { code -b "$TMPROOT/agt.jar" -H "X-CSRF-Token: $AGT" -H "$J" -X PATCH -d "$1" "$BASE/api/v1/customers/$ALICE"; }
 is "$(pc '{"email":"x@y.z"}')" 400 "customer update: unknown field 400"
-is "$(pc '{"tier":"platinum"}')" 400 "customer update: unknown tier 400"
+is "$(pc '{"tier":"gold\nX-Injected: 1"}')" 400 "customer update: a tier with a line break 400"
+is "$(pc '{"tier":""}')" 400 "customer update: an empty tier 400"
+is "$(pc '{"tier":" vip"}')" 400 "customer update: a tier with a blank at an end 400"
 is "$(pc '{"time_zone":"../../etc/passwd"}')" 400 "customer update: bad time zone 400"
 is "$(pc '{"language":"english please"}')" 400 "customer update: bad language 400"
 is "$(pc '{"tier":1}')" 400 "customer update: non-string 400"

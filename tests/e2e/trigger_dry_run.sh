@@ -59,6 +59,17 @@ is "$(sql "$W" "SELECT count(*) FROM webhook_queue") $(sql "$W" "SELECT count(*)
 R=$(a -d "{\"ticket\":$T,\"kind\":\"trigger\",\"rule\":{\"then\":[{\"add_tags\":[\"vip\"]},{\"group\":\"nowhere\"}]}}" "$BASE/api/v1/rules/test")
 is "$(printf %s "$R" | jq -c '[(.simulation.fired | length), [.simulation.changes[] | .new]]')" \
 	'[1,["vip","group: no such group"]]' "an unsaved rule is simulated alone, with what it could not do"
+# each condition alone: which of the rule's conditions hold, by their place in the rule
+R=$(a -d "{\"ticket\":$T,\"kind\":\"trigger\",\"rule\":{\"if\":{\"all\":[{\"field\":\"subject\",\"op\":\"contains\",\"value\":\"ログイン\"},
+ {\"any\":[{\"field\":\"priority\",\"value\":\"urgent\"},{\"not\":{\"field\":\"status\",\"value\":\"closed\"}}]}]},\"then\":[{\"note\":\"x\"}]}}" \
+	"$BASE/api/v1/rules/test")
+is "$(printf %s "$R" | jq -r '[.rules[0].conditions[] | "\(.path)=\(.matched)"] | join(" ")')" \
+	"/if/all/0=true /if/all/1/any/0=false /if/all/1/any/1/not=false" "each leaf condition, with whether it holds alone"
+is "$(printf %s "$R" | jq -r '.rules[0].conditions[0].why.ja + " | " + (.rules[0].conditions[1].why|tostring)')" \
+	"件名に「ログイン」 | null" "…and why, for those that hold"
+is "$(printf %s "$R" | jq -r '.rules[0].matches')" true "the rule matches (not closed)"
+R=$(a -d "{\"ticket\":$T,\"kind\":\"trigger\",\"rule\":{\"then\":[{\"note\":\"x\"}]}}" "$BASE/api/v1/rules/test")
+is "$(printf %s "$R" | jq -c '.rules[0].conditions')" "[]" "a rule without conditions has none to show"
 R=$(a -d "{\"ticket\":$T,\"kind\":\"priority\"}" "$BASE/api/v1/rules/test")
 is "$(printf %s "$R" | jq -r 'has("simulation")')" false "no simulation when only priority rules are tried"
 R=$(a -d "{\"ticket\":$T,\"event\":\"updated\"}" "$BASE/api/v1/rules/test")

@@ -21,6 +21,7 @@ export interface FieldSpec {
   key: string; label: Key;
   kind?: 'text' | 'textarea' | 'number' | 'check' | 'select';
   options?: () => [string, string][];
+  suggest?: () => string[]; // a text field's offered values (free entry still allowed)
   required?: boolean; placeholder?: string; pattern?: string;
   initial?: FormValue;
   show?: (v: any) => FormValue;
@@ -96,7 +97,8 @@ function Input({ f, value, set }: { f: FieldSpec; value: FormValue; set: (x: For
       );
     default:
       return <label>{t(f.label)}<input {...common} type={f.kind === 'number' ? 'number' : 'text'} min={f.kind === 'number' ? 0 : undefined}
-                                        pattern={f.pattern} value={value as string} onInput={text} /></label>;
+                                        pattern={f.pattern} value={value as string} onInput={text} list={f.suggest && `dl-${f.key}`} />
+        {f.suggest && <datalist id={`dl-${f.key}`}>{f.suggest().map((x) => <option key={x} value={x} />)}</datalist>}</label>;
   }
 }
 

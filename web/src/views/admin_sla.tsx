@@ -1,10 +1,13 @@
 // Admin pages of the SLA (docs/api/sla.md, concepts docs/sla.md):
 // business-hours calendars with their holidays, SLA policies and
 // automations. Targets are business seconds in the API, minutes here.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api';
 import { t, tv } from '../i18n';
 import { groupName, state } from '../session';
+import { toastError } from '../toast';
 import { Crud, CrudSpec, enabledCell, FieldSpec, FormProblem, idOrNull, mark, minutes, nullable } from './admin_kit';
+import { tierOk } from './rule_model';
 
 interface Holiday { date: string; name: string }
 
@@ -31,6 +34,16 @@ const anyOf = (family: 'prio' | 'type', values: string[]) => (): [string, string
   [['', t('f.any')], ...values.map((v) => [v, tv(family, v)] as [string, string])];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const groupOptions = (): [string, string][] => [['', t('f.any')], ...state.groups.map((g) => [String(g.id), g.name] as [string, string])];
+
+// The tiers in use (customers, organisations, policies): offered by the
+// policy form, which takes any other name too (a tier nobody has yet).
+let tiers: string[] = [];
+const loadTiers = () => api<{ tiers: { tier: string }[] }>('GET', '/api/v1/admin/tiers').then((r) => { tiers = r.tiers.map((x) => x.tier); });
+function tierValue(v: string): string | null {
+  if (v === '') return null;
+  if (!tierOk(v)) throw new FormProblem(t('pol.badtier'));
+  return v;
+}
 
 const CALENDARS: CrudSpec = {
   title: 'cal.title', testid: 'calendars', base: '/api/v1/admin/calendars', listKey: 'items',
@@ -60,8 +73,7 @@ const POLICIES: CrudSpec = {
   fields: [
     ...ORDERED,
     { key: 'match_priority', label: 'f.priority', kind: 'select', options: anyOf('prio', PRIORITIES), send: nullable },
-    { key: 'match_tier', label: 'pol.tier', kind: 'select', send: nullable,
-      options: () => [['', t('f.any')], ['standard', 'standard'], ['premium', 'premium'], ['vip', 'vip']] },
+    { key: 'match_tier', label: 'pol.tier', send: tierValue, suggest: () => tiers, placeholder: t('f.any') },
     { key: 'match_type', label: 't.type', kind: 'select', send: nullable,
       options: anyOf('type', ['question', 'incident', 'request', 'problem', 'alarm']) },
     { key: 'match_group_id', label: 'f.group', kind: 'select', options: groupOptions, send: idOrNull },
@@ -106,13 +118,49 @@ const AUTOMATIONS: CrudSpec = {
   label: (x) => x.name,
 };
 
+interface Policy {
+  id: number; name: string; enabled: boolean; match_priority: string | null; match_tier: string | null;
+  match_type: string | null; match_group_id: number | null; first_response_seconds: number; resolution_seconds: number;
+}
+
+// Targets per tier and priority: for each pair, the first enabled policy
+// (the list is in matching order) that any ticket of that tier and
+// priority falls under — policies limited to a type or group are left out.
+function TierMatrix({ policies }: { policies: Policy[] }) {
+  const rows = [...new Set([...tiers, ...policies.map((p) => p.match_tier).filter((x): x is string => !!x)])].sort();
+  const applies = (tier: string, prio: string) => policies.find((p) => p.enabled && !p.match_type && !p.match_group_id &&
+    (!p.match_priority || p.match_priority === prio) && (!p.match_tier || p.match_tier === tier));
+  const mins = (s: number) => (s ? `${Math.round(s / 60)}′` : '—');
+  return (
+    <section data-testid="tier-matrix">
+      <h2>{t('pol.matrix')}</h2>
+      <p class="hint">{t('pol.matrixhint')}</p>
+      <table class="grid tier-matrix">
+        <thead><tr><th>{t('pol.tier')}</th>{PRIORITIES.map((p) => <th key={p}>{tv('prio', p)}</th>)}</tr></thead>
+        <tbody>{rows.map((tier) => (
+          <tr key={tier} data-tier={tier}><th>{tier}</th>
+            {PRIORITIES.map((prio) => {
+              const p = applies(tier, prio);
+              return p
+                ? <td key={prio} data-prio={prio}>{p.name}<br />{mins(p.first_response_seconds)} / {mins(p.resolution_seconds)}</td>
+                : <td key={prio} data-prio={prio} class="none">{t('pol.nopolicy')}</td>;
+            })}</tr>
+        ))}</tbody>
+      </table>
+    </section>
+  );
+}
+
 export function SlaAdmin() {
   // re-render the policies and automations when the calendars change
   const [, setN] = useState(0);
+  const [policies, setPolicies] = useState<Policy[]>([]);
+  useEffect(() => void loadTiers().then(() => setN((n) => n + 1)).catch(toastError), []);
   return (
     <>
       <Crud spec={CALENDARS} onChange={(items) => { calendars = items as typeof calendars; setN((n) => n + 1); }} />
-      <Crud spec={POLICIES} />
+      <Crud spec={POLICIES} onChange={(items) => { setPolicies(items as unknown as Policy[]); loadTiers().then(() => setN((n) => n + 1)).catch(toastError); }} />
+      <TierMatrix policies={policies} />
       <Crud spec={AUTOMATIONS} />
     </>
   );

@@ -9,6 +9,8 @@ import type { TicketRow } from '../types';
 import { StatusBadge, Time } from '../ui';
 
 const TIERS = ['standard', 'premium', 'vip'];
+// a tier of the workspace's own (docs/api/people.md) is shown as it is
+const tiersWith = (cur: string) => [...new Set([...TIERS, cur])];
 
 // A list page: title, prefix filter, table, cursor paging.
 function PagedList<T>({ title, filter, path, field, head, row }: {
@@ -88,7 +90,7 @@ export function CustomerPage({ id }: { id: number }) {
         <dt>{t('cust.org')}</dt><dd>{c.organization ? <a href={`/organizations/${c.organization.id}`}>{c.organization.name}</a> : '—'}</dd>
         <dt>{t('t.tier')}</dt>
         <dd><select disabled={!isAgent()} value={c.tier} onChange={(e) => save({ tier: (e.target as HTMLSelectElement).value })}>
-          {TIERS.map((x) => <option key={x}>{x}</option>)}</select></dd>
+          {tiersWith(c.tier).map((x) => <option key={x}>{x}</option>)}</select></dd>
         <dt>{t('cust.language')}</dt><dd>{c.language || '—'}</dd>
         <dt>{t('cust.tz')}</dt><dd>{c.time_zone || '—'}</dd>
       </dl>
@@ -125,7 +127,7 @@ export function OrgPage({ id }: { id: number }) {
         <dt>Domain</dt><dd>{o.domain}</dd>
         <dt>{t('t.tier')}</dt>
         <dd><select disabled={!sup} value={o.tier} onChange={(e) => save({ tier: (e.target as HTMLSelectElement).value })}>
-          {TIERS.map((x) => <option key={x}>{x}</option>)}</select></dd>
+          {tiersWith(o.tier).map((x) => <option key={x}>{x}</option>)}</select></dd>
         <dt>{t('org.shared')}</dt>
         <dd><input type="checkbox" disabled={!sup} checked={o.shared_tickets} onChange={() => save({ shared_tickets: !o.shared_tickets })} /></dd>
       </dl>
