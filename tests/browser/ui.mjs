@@ -1,85 +1,15 @@
 // Browser tests of the agent UI (run by tests/e2e/ui.sh, which prepares
 // the workspace and the server). Prints TAP lines continuing from
 // T_START; exits non-zero when any fails.
-import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import {
+  api, BASE, consoleErrors, cspViolations, dialogs, fillLogin, finish, login, markers, newAgentContext, ok, outside,
+  pageErrors, post, send, SHOTS, step, WS,
+} from './lib.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const require = createRequire(path.join(root, 'web/package.json'));
-const { chromium } = require('playwright-core');
-
-const BASE = process.env.MADO_BASE;
-const WS = process.env.MADO_WS;
-const SHOTS = process.env.SCREENSHOTS;
-const origin = new URL(BASE).origin;
-let n = Number(process.env.T_START || 0);
-let failed = 0;
-function ok(cond, what, diag) {
-  n++;
-  console.log(`${cond ? '' : 'not '}ok ${n} - ${what}`);
-  if (!cond) {
-    failed++;
-    if (diag !== undefined) console.log('#   ' + String(typeof diag === 'string' ? diag : JSON.stringify(diag)).split('\n').join('\n#   '));
-  }
-  return cond;
-}
-async function step(what, fn) {
-  try {
-    await fn();
-  } catch (e) {
-    ok(false, what + ' (threw)', e.stack || String(e));
-  }
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-dev-shm-usage'],
-});
-
-// Every context: requests that leave the server are recorded and aborted;
-// console errors, CSP violations, page errors and dialogs are recorded.
-const outside = [], consoleErrors = [], cspViolations = [], pageErrors = [], dialogs = [], markers = [];
-async function newAgentContext(locale) {
-  const ctx = await browser.newContext({ locale, timezoneId: 'Asia/Tokyo', viewport: { width: 1360, height: 900 } });
-  await ctx.route('**/*', (route) => {
-    const u = route.request().url();
-    if (u.startsWith(origin + '/') || u.startsWith('data:') || u === 'about:blank') return route.continue();
-    outside.push(u);
-    return route.abort();
-  });
-  ctx.on('page', watch);
-  return ctx;
-}
-function watch(page) {
-  page.on('request', (r) => {
-    const u = r.url();
-    if (!u.startsWith(origin + '/') && !u.startsWith('data:') && u !== 'about:blank') outside.push(u);
-  });
-  page.on('console', (m) => {
-    const text = m.text();
-    if (text.includes('MADO-PWNED')) markers.push(text);
-    if (/Content Security Policy/i.test(text)) cspViolations.push({ text, url: m.location().url });
-    else if (m.type() === 'error') consoleErrors.push({ text, url: m.location().url });
-  });
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    d.dismiss().catch(() => {});
-  });
-}
-async function login(page, email, password) {
-  await page.goto(BASE + '/');
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', password);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('[data-testid=queue]');
-}
 // the editor takes focus after the re-render that switches its mode
 const focusOn = (label) => p1.waitForFunction((l) => document.activeElement?.getAttribute('aria-label') === l, label, { timeout: 3000 }).catch(() => {});
-const api = (page, p) => page.evaluate(async (u) => (await fetch(u)).json(), p);
 
 const ann = await newAgentContext('en-US');
 const p1 = await ann.newPage();
@@ -110,6 +40,11 @@ await step('queue', async () => {
   hostileNumber = rows.find((r) => r.s.startsWith('Invoice overdue'))?.n;
   ok(jaNumber && enNumber && hostileNumber, 'the Japanese subject is shown as text, decoded', rows);
   ok((await p1.textContent('[data-testid=total]')).includes('3'), 'the total is shown');
+  // each view's count beside it (asked for after the first paint: waited for)
+  const count = (v) => p1.$eval(`a[data-view=${v}] [data-testid=count]`, (e) => e.textContent).catch(() => null);
+  await p1.waitForFunction(() => ['all', 'unassigned', 'mine', 'pending'].every((v) => document.querySelector(`a[data-view=${v}] [data-testid=count]`)));
+  const counts = { all: await count('all'), unassigned: await count('unassigned'), mine: await count('mine'), pending: await count('pending') };
+  ok(counts.all === '3' && counts.unassigned === '3' && counts.mine === '0' && counts.pending === '0', 'each view shows its ticket count', counts);
   // Japanese glyphs are drawn (not missing-glyph boxes): the canvas pixels
   // of 請 differ from those of an unassigned private-use character.
   const drawn = await p1.evaluate(() => {
@@ -161,6 +96,17 @@ await step('work a ticket to resolution', async () => {
   await p1.click('[data-testid=collision] button');
   await p1.waitForSelector('article.msg.out');
   ok((await p1.textContent('article.msg.out')).includes('a technician is on the way'), 'the reply is in the conversation');
+  // the colleague, still writing, gets the reply live and is asked before sending over it
+  const p2 = globalThis.p2;
+  await p2.waitForSelector('article.msg.out', { timeout: 10000 });
+  await p2.click('[data-testid=editor] button.primary');
+  await p2.waitForSelector('[data-testid=replied-meanwhile]');
+  ok((await p2.textContent('[data-testid=replied-meanwhile]')).includes('返信'), 'a colleague writing a reply is warned (in Japanese) that one was sent meanwhile, before sending');
+  ok(!(await api(p2, `/api/v1/tickets/${enNumber}`)).messages.some((m) => m.text.includes('確認します')), 'and nothing was sent over it');
+  // the uploaded file is listed with the reply and downloads as uploaded
+  const href = await p1.getAttribute('article.msg.out .atts a', 'href');
+  const dl = await p1.context().request.get(new URL(href, BASE).href);
+  ok(dl.status() === 200 && (await dl.text()) === 'quote: 3 technicians\n', 'the attachment is listed and downloads from its link', { href, status: dl.status() });
   await p1.click('[data-testid=editor] [role=tab]:has-text("Internal note")');
   await p1.fill('[data-testid=editor] textarea', 'Called facilities, extinguisher on its way.');
   await p1.click('[data-testid=editor] button.primary');
@@ -240,6 +186,15 @@ await step('bulk actions, filters, saved views, live updates', async () => {
   ok(a.assignee_id === me && b.assignee_id === me, 'bulk assign to me changed both tickets', [a.assignee_id, b.assignee_id]);
   ok(a.tags.includes('vip') && b.tags.includes('vip'), 'bulk tag added the (lowercased) tag to both', [a.tags, b.tags]);
   ok(a.status === 'pending' && b.status === 'pending', 'bulk status changed both', [a.status, b.status]);
+  await p1.waitForFunction(() => document.querySelector('a[data-view=pending] [data-testid=count]')?.textContent === '2', null, { timeout: 10000 });
+  ok(true, 'the pending view\'s count follows the change live (2)');
+  // sorting: oldest first puts the lowest number on top, newest first the highest
+  await p1.selectOption('label:has-text("Sort") select', 'created');
+  const [lo, hi] = [Math.min(jaNumber, enNumber, hostileNumber), Math.max(jaNumber, enNumber, hostileNumber)];
+  await p1.waitForFunction((n) => document.querySelector('tr[data-number]')?.dataset.number === String(n), lo);
+  await p1.selectOption('label:has-text("Sort") select', '-created');
+  await p1.waitForFunction((n) => document.querySelector('tr[data-number]')?.dataset.number === String(n), hi);
+  ok(true, 'sorting by creation, oldest first then newest first, reorders the list');
 
   await p1.selectOption('label:has-text("Priority") select', 'urgent');
   await p1.waitForSelector('p.empty');
@@ -303,12 +258,6 @@ await step('people, admin, profile', async () => {
 // rule exist before a mail arrives: its queue row and its panel show the
 // time left, the panel the priority reason in the agent's language, and
 // the reply editor inserts a canned response rendered for the ticket.
-const send = (page, method, p, body) => page.evaluate(async ([m, u, b]) => {
-  const tok = (await (await fetch('/api/v1/session')).json()).csrf_token;
-  const r = await fetch(u, { method: m, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': tok }, body: JSON.stringify(b) });
-  return { status: r.status, body: await r.json() };
-}, [method, p, body]);
-const post = (page, p, body) => send(page, 'POST', p, body);
 // "due in 1d 2h" / "due in 3h 5m" / "残り 3時間5分" → minutes
 const minutes = (s) => {
   const m = /(?:(\d+)(?:d|日))?\s*(?:(\d+)(?:h|時間))?\s*(?:(\d+)(?:m|分))?\s*$/.exec(s.trim());
@@ -726,14 +675,21 @@ await step('hostile mail', async () => {
 });
 
 await step('session expiry', async () => {
-  await p1.goto(`${BASE}/views/all`);
-  await p1.waitForSelector('tr[data-number]');
+  await p1.goto(`${BASE}/tickets/${enNumber}`);
+  await p1.waitForSelector('[data-testid=subject]');
   execFileSync('sqlite3', [path.join(WS, 'mado.db'), 'DELETE FROM sessions']);
-  // the next API request (this click's, or one the page still had to make) is refused
-  await p1.click('a[data-view=pending]', { timeout: 5000 }).catch(() => {});
+  consoleErrors.splice(0);
+  // the next API request (this change's, or the page's presence beat) is refused
+  await p1.selectOption('section.panel >> label:has-text("Priority") >> select', 'high', { timeout: 5000 }).catch(() => {});
   await p1.waitForSelector('#login-message');
   ok((await p1.textContent('#login-message')).includes('expired'), 'an expired session returns to the login page with a message');
-  await login(p1, 'ann@example.com', 'first-agent-pw');
+  ok(p1.url() === `${BASE}/tickets/${enNumber}`, 'keeping the page the agent was on', p1.url());
+  ok(!(await p1.isVisible('.toast.bad')), 'with no error message besides');
+  const refused = consoleErrors.splice(0);
+  ok(refused.length >= 1 && refused.every((e) => e.text.includes('401')), 'the browser logged only the refused request(s)', refused);
+  await fillLogin(p1, 'ann@example.com', 'first-agent-pw');
+  await p1.waitForSelector('[data-testid=subject]');
+  ok((await p1.textContent('[data-testid=subject]')) === 'Printer on fire', 'signing in again returns to that ticket');
   await p1.click('#logout');
   await p1.waitForSelector('#login-message');
   const bye = await p1.textContent('#login-message');
@@ -742,6 +698,4 @@ await step('session expiry', async () => {
   ok(s === 401, 'and the session is gone on the server', s);
 });
 
-await browser.close();
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+await finish();

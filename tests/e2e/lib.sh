@@ -38,6 +38,24 @@ need() {
 	done
 }
 
+# need_browser: Debian's Chromium, Node and web/'s playwright-core for the
+# browser tests; one missing is a failure saying what to install (never a
+# skip: the UI is tested in a real browser or not at all). Sets CHROMIUM.
+need_browser() {
+	CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+	if [ ! -x "$CHROMIUM" ] || ! command -v node >/dev/null || [ ! -d "$MADO_ROOT/web/node_modules/playwright-core" ]; then
+		ok 1 "Chromium at $CHROMIUM, node and web/node_modules/playwright-core (make deps installs Debian's chromium; make builds web/ with npm ci)"
+		done_testing
+		exit 1
+	fi
+}
+# browser_agents WS: the browser tests' two agents of group Support: Ann
+# Lee (admin, first-agent-pw) and 佐藤 健二 (agent, second-agent-pw)
+browser_agents() {
+	MADO_PASSWORD=first-agent-pw mado -w "$1" user add ann@example.com --name "Ann Lee" --role admin --group Support >/dev/null
+	MADO_PASSWORD=second-agent-pw mado -w "$1" user add kenji@example.com --name "佐藤 健二" --role agent --group Support >/dev/null
+}
+
 # new_ws NAME: create a workspace, echo its path
 new_ws() {
 	d="$TMPROOT/$1"

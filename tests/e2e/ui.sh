@@ -5,21 +5,10 @@
 # script prints TAP. Chromium or Node missing is a failure, never a skip.
 . "$(dirname "$0")/lib.sh"
 
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-if [ ! -x "$CHROMIUM" ]; then
-	ok 1 "Chromium at $CHROMIUM (install it: make deps installs the Debian package chromium)"
-	done_testing
-	exit 1
-fi
-if ! command -v node >/dev/null || [ ! -d "$MADO_ROOT/web/node_modules/playwright-core" ]; then
-	ok 1 "node and web/node_modules/playwright-core (make builds web/ with npm ci)"
-	done_testing
-	exit 1
-fi
+need_browser
 
 WS=$(new_ws ws)
-MADO_PASSWORD=first-agent-pw mado -w "$WS" user add ann@example.com --name "Ann Lee" --role admin --group Support >/dev/null
-MADO_PASSWORD=second-agent-pw mado -w "$WS" user add kenji@example.com --name "佐藤 健二" --role agent --group Support >/dev/null
+browser_agents "$WS"
 
 b64() { printf '%s' "$1" | base64 -w0; }
 # a Japanese customer mail (ISO-2022-JP would also do; UTF-8 base64 here)

@@ -42,7 +42,7 @@ export async function api<T = any>(method: Method, path: string, body?: unknown,
     throw new ApiError(0, 'network', 'network');
   }
   const j = await r.json().catch(() => null);
-  if (r.status === 401 && path !== '/api/v1/session') {
+  if (r.status === 401 && !(method === 'POST' && path === '/api/v1/session')) {
     onExpired();
     throw new ApiError(401, 'unauthenticated', j?.error?.message ?? 'session ended');
   }

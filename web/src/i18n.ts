@@ -15,7 +15,15 @@ const en = {
   'view.mine': 'My open tickets', 'view.unassigned': 'Unassigned', 'view.group': 'My group', 'view.pending': 'Pending',
   'view.breaching': 'Breaching soon', 'view.all': 'All tickets', 'view.saved': 'Saved views',
   'view.save': 'Save as view', 'view.name': 'View name', 'view.delete': 'Delete view',
-  'view.breaching.nosla': 'SLA targets are not available yet: showing unsolved tickets by priority.',
+  'view.breaching.hint': 'Unsolved tickets whose SLA target falls due within 4 hours or is overdue, soonest first (tickets without an SLA policy never appear here).',
+  't.repliedmeanwhile': 'A reply ({n}) was sent on this ticket while you were writing: read it above first.',
+  'common.ok': 'OK', 'q.selectall': 'Select all', 't.removetag': 'Remove tag {tag}', 't.pickmsg': 'Message {n}',
+  'org.domain': 'Domain', 'prof.browser': '{l} (the browser\'s)', 'prof.tzbrowser': 'UTC ({z}, the browser\'s)',
+  'tier.standard': 'Standard', 'tier.premium': 'Premium', 'tier.vip': 'VIP',
+  'actor.system': 'system', 'actor.customer': 'customer {who}', 'actor.agent': '{who}', 'actor.rule': 'rule #{who}',
+  'ev.bounce': 'bounced', 'ev.delivery': 'delivery', 'ev.notify': 'notified', 'ev.routing': 'routed', 'ev.sla': 'SLA',
+  'ev.triage': 'triaged', 'ev.trigger': 'trigger ran', 'ev.ack': 'acknowledgement sent', 'ev.automation': 'automation',
+  'ev.queuedto': 'queued for {to}',
   'q.total': '{n} tickets', 'q.more': 'Load more', 'q.empty': 'No tickets match.', 'q.loading': 'Loading…',
   'q.updates': 'New activity — refresh', 'q.selected': '{n} selected',
   'f.status': 'Status', 'f.priority': 'Priority', 'f.assignee': 'Assignee', 'f.group': 'Group', 'f.tag': 'Tag',
@@ -154,7 +162,15 @@ const ja: Record<Key, string> = {
   'view.mine': '自分の未解決チケット', 'view.unassigned': '未割り当て', 'view.group': '自分のグループ', 'view.pending': '保留中',
   'view.breaching': 'SLA 期限間近', 'view.all': 'すべてのチケット', 'view.saved': '保存したビュー',
   'view.save': 'ビューとして保存', 'view.name': 'ビュー名', 'view.delete': 'ビューを削除',
-  'view.breaching.nosla': 'SLA の目標がまだありません。未解決チケットを優先度順に表示しています。',
+  'view.breaching.hint': 'SLA の期限が 4 時間以内に来る、または過ぎた未解決チケット（期限の近い順。SLA ポリシーのないチケットは表示されません）。',
+  't.repliedmeanwhile': '入力中にこのチケットへ返信（{n} 件）が送信されました。先に上の返信をご確認ください。',
+  'common.ok': '実行', 'q.selectall': 'すべて選択', 't.removetag': 'タグ {tag} を外す', 't.pickmsg': 'メッセージ {n}',
+  'org.domain': 'ドメイン', 'prof.browser': '{l}（ブラウザーの設定）', 'prof.tzbrowser': 'UTC（{z}、ブラウザーの設定）',
+  'tier.standard': '標準', 'tier.premium': 'プレミアム', 'tier.vip': 'VIP',
+  'actor.system': 'システム', 'actor.customer': '顧客 {who}', 'actor.agent': '{who}', 'actor.rule': 'ルール #{who}',
+  'ev.bounce': '不達', 'ev.delivery': '配送', 'ev.notify': '通知', 'ev.routing': '振り分け', 'ev.sla': 'SLA',
+  'ev.triage': '自動分類', 'ev.trigger': 'トリガー実行', 'ev.ack': '受付メール送信', 'ev.automation': '自動化',
+  'ev.queuedto': '{to} 宛てに送信待ち',
   'q.total': '{n} 件', 'q.more': 'さらに読み込む', 'q.empty': '該当するチケットはありません。', 'q.loading': '読み込み中…',
   'q.updates': '新しい動きがあります — 更新', 'q.selected': '{n} 件選択中',
   'f.status': 'ステータス', 'f.priority': '優先度', 'f.assignee': '担当者', 'f.group': 'グループ', 'f.tag': 'タグ',
@@ -321,7 +337,7 @@ export function t(key: Key, vars: Record<string, string | number> = {}): string 
 }
 
 // A label for a value of a known family (status.open, prio.high), or the value itself.
-export function tv(family: 'status' | 'prio' | 'type' | 'sort' | 'ev' | 'tpl' | 'auto' | 'auto.kind', value: string): string {
+export function tv(family: 'status' | 'prio' | 'type' | 'sort' | 'ev' | 'tpl' | 'auto' | 'auto.kind' | 'tier', value: string): string {
   const k = `${family}.${value}` as Key;
   return k in en ? t(k) : value;
 }

@@ -112,6 +112,9 @@ export async function login(email: string, password: string): Promise<void> {
 }
 
 export function ended(why: 'expired' | 'loggedout'): void {
+  // the first reason stands: after a logout, the requests of the page being
+  // left (presence "left") get 401s that must not say "expired"
+  if (!state.me && state.loginMessage) return;
   liveStop();
   localStorage.removeItem(SIGNED_IN);
   state.me = null;

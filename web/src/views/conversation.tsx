@@ -4,7 +4,8 @@
 // notes, and the event history.
 import { useState } from 'preact/hooks';
 import { t, tv } from '../i18n';
-import type { Attachment, Message, Note, Ticket, TicketEvent } from '../types';
+import type { Attachment, Field, Message, Note, Ticket, TicketEvent } from '../types';
+import { agentName, groupName } from '../session';
 import { Time } from '../ui';
 
 // Where the quoted history of a reply starts: an attribution line
@@ -73,8 +74,8 @@ function Attachments({ list }: { list: Attachment[] }) {
 
 type Item = { at: string; msg?: Message; note?: Note };
 
-export function Conversation({ ticket, splitting, picked, pick }: {
-  ticket: Ticket; splitting: boolean; picked: Set<number>; pick: (id: number) => void;
+export function Conversation({ ticket, fields, splitting, picked, pick }: {
+  ticket: Ticket; fields: Field[]; splitting: boolean; picked: Set<number>; pick: (id: number) => void;
 }) {
   const items: Item[] = [
     ...ticket.messages.map((m) => ({ at: m.received_at || m.date, msg: m })),
@@ -85,7 +86,7 @@ export function Conversation({ ticket, splitting, picked, pick }: {
       {items.map((it) => it.msg ? (
         <article key={'m' + it.msg.id} class={`msg ${it.msg.direction}`} data-message={it.msg.id}>
           <header>
-            {splitting && <input type="checkbox" aria-label={`message ${it.msg.id}`} checked={picked.has(it.msg.id)} onChange={() => pick(it.msg!.id)} />}
+            {splitting && <input type="checkbox" aria-label={t('t.pickmsg', { n: it.msg.id })} checked={picked.has(it.msg.id)} onChange={() => pick(it.msg!.id)} />}
             <strong>{it.msg.from.name || it.msg.from.email}</strong>
             {it.msg.from.name && <span class="muted"> &lt;{it.msg.from.email}&gt;</span>}
             <span class="muted"> {t('t.to')} {it.msg.to.map((p) => p.email).join(', ')}</span>
@@ -104,21 +105,69 @@ export function Conversation({ ticket, splitting, picked, pick }: {
           <pre class="text">{it.note!.body}</pre>
         </article>
       ))}
-      <History events={ticket.events} />
+      <History events={ticket.events} fields={fields} />
     </div>
   );
 }
 
-function History({ events }: { events: TicketEvent[] }) {
+// "agent:3" → the agent's name, "customer:a@b" → "customer a@b", "system"
+function actorName(actor: string): string {
+  const [kind, who] = [actor.slice(0, actor.indexOf(':')), actor.slice(actor.indexOf(':') + 1)];
+  if (kind === 'agent') return t('actor.agent', { who: agentName(Number(who)) || who });
+  if (kind === 'customer') return t('actor.customer', { who });
+  if (kind === 'rule') return t('actor.rule', { who });
+  return actor === 'system' ? t('actor.system') : actor;
+}
+
+// A changed field and its values in the agent's words: labels for the
+// ticket's own fields, names for agent and group ids; anything else as stored.
+const FIELD_LABEL: Record<string, Parameters<typeof t>[0]> = {
+  status: 'f.status', priority: 'f.priority', type: 't.type', group_id: 'f.group', assignee_id: 'f.assignee', tags: 't.tags',
+};
+function fieldName(f: string, fields: Field[]): string {
+  if (FIELD_LABEL[f]) return t(FIELD_LABEL[f]);
+  const custom = f.startsWith('custom.') ? fields.find((x) => x.key === f.slice(7)) : undefined;
+  return custom ? custom.label : f;
+}
+function fieldValue(f: string | null, v: string | null): string {
+  if (!v) return '';
+  if (f === 'status') return tv('status', v);
+  if (f === 'priority') return tv('prio', v);
+  if (f === 'type') return tv('type', v);
+  if (f === 'assignee_id') return agentName(Number(v)) || v;
+  if (f === 'group_id') return groupName(Number(v)) || v;
+  return v;
+}
+
+// What an event changed: a field and its old → new value; for a mail
+// queued to the customer (acknowledgement, notices) to whom; for merges,
+// links and splits the other ticket; nothing for the ids of messages and
+// notes (shown in the conversation). Other events keep the server's text.
+const NO_DETAIL = new Set(['message', 'note', 'reply', 'mention']);
+const TICKET_REF = new Set(['merged_into', 'merged_from', 'linked_ticket', 'children', 'parent_id']);
+function EventDetail({ e, fields }: { e: TicketEvent; fields: Field[] }) {
+  if (NO_DETAIL.has(e.kind)) return null;
+  if (e.field && TICKET_REF.has(e.field) && e.new) return <> <a href={`/tickets/${e.new}`}>#{e.new}</a></>;
+  const queued = e.new?.match(/^queued to (.+)$/);
+  if (queued) return <> {t('ev.queuedto', { to: queued[1] })}</>;
+  if (e.kind !== 'field' && e.kind !== 'created')
+    return <>{e.field && <> <code>{e.field}</code></>}{e.new && <> {e.new}</>}</>;
+  return (
+    <>
+      {e.field && <> <code>{fieldName(e.field, fields)}</code></>}
+      {(e.old || e.new) && <> {fieldValue(e.field, e.old) || '∅'} → {fieldValue(e.field, e.new) || '∅'}</>}
+    </>
+  );
+}
+
+function History({ events, fields }: { events: TicketEvent[]; fields: Field[] }) {
   return (
     <details class="history">
       <summary>{t('t.history')} ({events.length})</summary>
       <ul>
         {events.map((e) => (
           <li key={e.id}>
-            <Time iso={e.at} /> <span class="muted">{e.actor}</span> {tv('ev', e.kind)}
-            {e.field && <> <code>{e.field}</code></>}
-            {(e.old || e.new) && <> {e.old ?? '∅'} → {e.new ?? '∅'}</>}
+            <Time iso={e.at} /> <span class="muted">{actorName(e.actor)}</span> {tv('ev', e.kind)}<EventDetail e={e} fields={fields} />
           </li>
         ))}
       </ul>

@@ -2,7 +2,7 @@
 // paging, and one page each (profile, tier, tickets, members).
 import { useEffect, useState } from 'preact/hooks';
 import { api, qs } from '../api';
-import { t } from '../i18n';
+import { t, tv } from '../i18n';
 import { isAgent, state } from '../session';
 import { toast, toastError } from '../toast';
 import type { TicketRow } from '../types';
@@ -53,7 +53,7 @@ export function Customers() {
         <tr key={c.id}>
           <td><a href={`/customers/${c.id}`}>{c.name || c.email}</a></td><td>{c.email}</td>
           <td>{c.organization && <a href={`/organizations/${c.organization.id}`}>{c.organization.name}</a>}</td>
-          <td><span class={`tier tier-${c.tier}`}>{c.tier}</span></td>
+          <td><span class={`tier tier-${c.tier}`}>{tv('tier', c.tier)}</span></td>
         </tr>
       )} />
   );
@@ -90,7 +90,7 @@ export function CustomerPage({ id }: { id: number }) {
         <dt>{t('cust.org')}</dt><dd>{c.organization ? <a href={`/organizations/${c.organization.id}`}>{c.organization.name}</a> : '—'}</dd>
         <dt>{t('t.tier')}</dt>
         <dd><select disabled={!isAgent()} value={c.tier} onChange={(e) => save({ tier: (e.target as HTMLSelectElement).value })}>
-          {tiersWith(c.tier).map((x) => <option key={x}>{x}</option>)}</select></dd>
+          {tiersWith(c.tier).map((x) => <option key={x} value={x}>{tv('tier', x)}</option>)}</select></dd>
         <dt>{t('cust.language')}</dt><dd>{c.language || '—'}</dd>
         <dt>{t('cust.tz')}</dt><dd>{c.time_zone || '—'}</dd>
       </dl>
@@ -105,10 +105,10 @@ interface OrgRow { id: number; domain: string; name: string; tier: string; share
 export function Orgs() {
   return (
     <PagedList<OrgRow> title={t('org.title')} filter={t('org.filter')} path="/api/v1/organizations" field="organizations"
-      head={[t('prof.name'), 'Domain', t('t.tier'), t('org.count')]}
+      head={[t('prof.name'), t('org.domain'), t('t.tier'), t('org.count')]}
       row={(o) => (
         <tr key={o.id}><td><a href={`/organizations/${o.id}`}>{o.name}</a></td><td>{o.domain}</td>
-          <td><span class={`tier tier-${o.tier}`}>{o.tier}</span></td><td>{o.customer_count}</td></tr>
+          <td><span class={`tier tier-${o.tier}`}>{tv('tier', o.tier)}</span></td><td>{o.customer_count}</td></tr>
       )} />
   );
 }
@@ -124,10 +124,10 @@ export function OrgPage({ id }: { id: number }) {
     <section class="people">
       <h1>{o.name}</h1>
       <dl class="facts">
-        <dt>Domain</dt><dd>{o.domain}</dd>
+        <dt>{t('org.domain')}</dt><dd>{o.domain}</dd>
         <dt>{t('t.tier')}</dt>
         <dd><select disabled={!sup} value={o.tier} onChange={(e) => save({ tier: (e.target as HTMLSelectElement).value })}>
-          {tiersWith(o.tier).map((x) => <option key={x}>{x}</option>)}</select></dd>
+          {tiersWith(o.tier).map((x) => <option key={x} value={x}>{tv('tier', x)}</option>)}</select></dd>
         <dt>{t('org.shared')}</dt>
         <dd><input type="checkbox" disabled={!sup} checked={o.shared_tickets} onChange={() => save({ shared_tickets: !o.shared_tickets })} /></dd>
       </dl>

@@ -47,14 +47,14 @@ export function Profile() {
         <label>{t('prof.name')} <input value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} /></label>
         <label>{t('prof.language')}
           <select name="language" value={language} onChange={(e) => setLanguage((e.target as HTMLSelectElement).value)}>
-            <option value="en">{navigator.language} (browser)</option>
+            <option value="en">{t('prof.browser', { l: navigator.language })}</option>
             <option value="ja">日本語</option>
             <option value="en-US">English</option>
           </select>
         </label>
         <label>{t('prof.tz')}
           <select name="time_zone" value={tz} onChange={(e) => setTz((e.target as HTMLSelectElement).value)}>
-            {zones.map((z) => <option key={z} value={z}>{z === 'UTC' ? `UTC (${browserTimeZone()} browser)` : z}</option>)}
+            {zones.map((z) => <option key={z} value={z}>{z === 'UTC' ? t('prof.tzbrowser', { z: browserTimeZone() }) : z}</option>)}
           </select>
         </label>
         <label class="check"><input type="checkbox" checked={available} onChange={() => setAvailable(!available)} /> {t('prof.available')}</label>

@@ -18,6 +18,7 @@ const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const SORTS = ['-created', 'created', '-updated', 'updated', '-priority', 'priority'];
 
 type Query = Record<string, string>;
+const BREACH_HORIZON = 4 * 3600e3;
 
 function builtinQuery(view: string): Query | null {
   const group = myAgent()?.groups?.[0];
@@ -26,7 +27,10 @@ function builtinQuery(view: string): Query | null {
     case 'unassigned': return { status: 'new,open', assignee: 'none', sort: '-created' };
     case 'group': return group ? { status: UNSOLVED, group: String(group), sort: '-updated' } : { status: UNSOLVED, group: 'none' };
     case 'pending': return { status: 'pending', sort: 'updated' };
-    case 'breaching': return { status: 'new,open,on-hold', sort: '-priority' };
+    // the server keeps the tickets whose running SLA target falls due within
+    // 4 hours (overdue ones too); the minute is rounded so that the prefetch
+    // and the first render ask for the same page
+    case 'breaching': return { status: UNSOLVED, sla_due_before: new Date(Math.ceil(Date.now() / 60e3) * 60e3 + BREACH_HORIZON).toISOString(), sort: '-priority' };
     case 'all': return { sort: '-created' };
   }
   return null;
@@ -67,19 +71,60 @@ const BUILTIN: [string, Parameters<typeof t>[0]][] = [
   ['pending', 'view.pending'], ['breaching', 'view.breaching'], ['all', 'view.all'],
 ];
 
-function Sidebar({ view, saved, onDelete }: { view: string; saved: SavedView[]; onDelete: (v: SavedView) => void }) {
+// The number of tickets in each view, as the agents' list counts them
+// (GET /tickets?limit=1: its total), asked for after the first paint and
+// again a few seconds after live activity; null while unknown.
+const COUNT_DELAY = 2500;
+function useViewCounts(saved: SavedView[]): Record<string, string> {
+  const [counts, setCounts] = useState<Record<string, string>>({});
+  const gen = useRef(0);
+  const load = () => {
+    const my = ++gen.current;
+    const views: [string, Query | null][] = [...BUILTIN.map(([k]) => [k, builtinQuery(k)] as [string, Query | null]),
+      ...saved.map((v) => [`saved-${v.id}`, v.query] as [string, Query])];
+    for (const [k, q] of views) {
+      if (!q) continue;
+      api<ListReply>('GET', '/api/v1/tickets' + qs({ ...q, limit: 1 }))
+        .then((r) => my === gen.current && setCounts((c) => ({ ...c, [k]: totalText(r) })))
+        .catch(() => {});
+    }
+  };
+  useEffect(() => {
+    const first = window.setTimeout(load, 0);
+    let timer = 0;
+    const off = subscribe((e) => {
+      if (e.type === 'presence') return;
+      clearTimeout(timer);
+      timer = window.setTimeout(load, COUNT_DELAY);
+    });
+    return () => {
+      off();
+      clearTimeout(first);
+      clearTimeout(timer);
+    };
+  }, [saved.map((v) => v.id).join(',')]);
+  return counts;
+}
+
+function Count({ n }: { n: string | undefined }) {
+  return n === undefined ? null : <span class="count" data-testid="count">{n}</span>;
+}
+
+function Sidebar({ view, saved, onDelete, counts }: {
+  view: string; saved: SavedView[]; onDelete: (v: SavedView) => void; counts: Record<string, string>;
+}) {
   return (
     <aside class="views">
       <ul>
         {BUILTIN.map(([k, label]) => (
-          <li key={k}><a href={`/views/${k}`} class={view === k ? 'on' : ''} data-view={k}>{t(label)}</a></li>
+          <li key={k}><a href={`/views/${k}`} class={view === k ? 'on' : ''} data-view={k}>{t(label)}<Count n={counts[k]} /></a></li>
         ))}
       </ul>
       {saved.length > 0 && <h3>{t('view.saved')}</h3>}
       <ul>
         {saved.map((v) => (
           <li key={v.id} class="saved">
-            <a href={`/views/saved-${v.id}`} class={view === `saved-${v.id}` ? 'on' : ''}>{v.name}</a>
+            <a href={`/views/saved-${v.id}`} class={view === `saved-${v.id}` ? 'on' : ''} data-view={`saved-${v.id}`}>{v.name}<Count n={counts[`saved-${v.id}`]} /></a>
             {v.mine && <button class="link x" title={t('view.delete')} onClick={() => onDelete(v)}>×</button>}
           </li>
         ))}
@@ -210,6 +255,7 @@ export function Queue({ view }: { view: string }) {
   const [at, setAt] = useState(0);
   const [naming, setNaming] = useState<string | null>(null);
   const gen = useRef(0);
+  const counts = useViewCounts(saved);
 
   const loadViews = () => api<{ views: SavedView[] }>('GET', '/api/v1/views').then((r) => setSaved(r.views)).catch(toastError);
   useEffect(() => void loadViews(), []);
@@ -289,12 +335,9 @@ export function Queue({ view }: { view: string }) {
     };
   }, [JSON.stringify(query), morePages]);
 
-  // "Breaching soon": with SLA data, the tickets due within 4 hours, soonest first.
-  const shown = useMemo(() => {
-    if (view !== 'breaching' || !rows.some((r) => nextDue(r) !== null)) return rows;
-    const horizon = Date.now() + 4 * 3600e3;
-    return rows.filter((r) => (nextDue(r) ?? Infinity) <= horizon).sort((a, b) => nextDue(a)! - nextDue(b)!);
-  }, [rows, view]);
+  // "Breaching soon": the server's page (due within 4 hours), soonest first.
+  const shown = useMemo(() => (view !== 'breaching' ? rows
+    : [...rows].sort((a, b) => (nextDue(a) ?? Infinity) - (nextDue(b) ?? Infinity))), [rows, view]);
   const hasSla = rows.some((r) => !!r.sla);
 
   useEffect(() => {
@@ -341,7 +384,7 @@ export function Queue({ view }: { view: string }) {
   const allSel = shown.length > 0 && shown.every((r) => sel.has(r.number));
   return (
     <div class="queue">
-      <Sidebar view={view} saved={saved} onDelete={deleteView} />
+      <Sidebar view={view} saved={saved} onDelete={deleteView} counts={counts} />
       <section class="list">
         {query && <Filters q={query} set={setQuery} />}
         <div class="listhead">
@@ -355,12 +398,12 @@ export function Queue({ view }: { view: string }) {
                 <button type="button" class="link" onClick={() => setNaming(null)}>{t('common.cancel')}</button>
               </form>}
         </div>
-        {view === 'breaching' && !hasSla && <p class="hint">{t('view.breaching.nosla')}</p>}
+        {view === 'breaching' && <p class="hint">{t('view.breaching.hint')}</p>}
         {sel.size > 0 && isAgent() && <BulkBar ids={[...sel]} done={reload} />}
         <table class="tickets" data-testid="queue">
           <thead>
             <tr>
-              <th class="c-check"><input type="checkbox" aria-label="all" checked={allSel} onChange={() =>
+              <th class="c-check"><input type="checkbox" aria-label={t('q.selectall')} checked={allSel} onChange={() =>
                 setSel(allSel ? new Set() : new Set(shown.map((r) => r.number)))} /></th>
               <th class="c-num">#</th><th class="c-prio">{t('col.priority')}</th><th>{t('col.subject')}</th><th class="c-who">{t('col.requester')}</th>
               <th class="c-status">{t('col.status')}</th><th class="c-who">{t('col.assignee')}</th>{hasSla && <th class="c-sla">{t('col.sla')}</th>}

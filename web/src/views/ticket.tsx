@@ -29,7 +29,7 @@ function usePresence(number: number, replying: boolean): Presence[] {
     });
     return () => {
       off();
-      set('left');
+      if (state.me) set('left'); // not after a logout (the session is gone)
     };
   }, [number]);
   useEffect(() => {
@@ -84,7 +84,7 @@ function Props({ tk, patch, fields }: { tk: Ticket; patch: (c: Record<string, un
       <div class="prop">{t('t.tags')}
         <div class="tags">
           {(tk.tags ?? []).map((x) => (
-            <span key={x} class="tag">{x}{!ro && <button class="link x" aria-label={`remove ${x}`} onClick={() => patch({ tags: { remove: [x] } })}>×</button>}</span>
+            <span key={x} class="tag">{x}{!ro && <button class="link x" aria-label={t('t.removetag', { tag: x })} onClick={() => patch({ tags: { remove: [x] } })}>×</button>}</span>
           ))}
         </div>
         {!ro && <form onSubmit={(e) => { e.preventDefault(); if (tag.trim()) { patch({ tags: { add: [tag.trim().toLowerCase()] } }); setTag(''); } }}>
@@ -159,7 +159,7 @@ function CustomerPanel({ tk }: { tk: Ticket }) {
       <div class="muted">{tk.customer.email}</div>
       {c && (
         <>
-          <div>{t('t.tier')}: <span class={`tier tier-${c.tier}`}>{c.tier}</span></div>
+          <div>{t('t.tier')}: <span class={`tier tier-${c.tier}`} data-testid="tier">{tv('tier', c.tier)}</span></div>
           {c.organization && <div>{t('cust.org')}: <a href={`/organizations/${c.organization.id}`}>{c.organization.name}</a></div>}
           {c.time_zone && <div>{t('cust.tz')}: {c.time_zone}</div>}
           <div><a href={`/customers/${c.id}`}>{t('nav.profile')}</a></div>
@@ -212,6 +212,14 @@ function Editor({ tk, mode, setMode, replyingOthers, onDone, onTyping, areaRef }
   };
   useEffect(() => onTyping(mode === 'reply' && body.trim() !== ''), [mode, body.trim() !== '']);
   useEffect(() => setWarn(false), [replyingOthers.join(',')]);
+  // The replies the ticket had when the agent started writing: one sent
+  // meanwhile (by a colleague, or by a rule) is shown and asked about
+  // before this one goes out over it.
+  const outCount = tk.messages.filter((m) => m.direction === 'out').length;
+  const outAtStart = useRef<number | null>(null);
+  if (body.trim() === '') outAtStart.current = null;
+  else if (outAtStart.current === null) outAtStart.current = outCount;
+  const newReplies = outAtStart.current === null ? 0 : Math.max(0, outCount - outAtStart.current);
 
   const upload = async (files: FileList | null) => {
     for (const f of Array.from(files ?? [])) {
@@ -226,7 +234,7 @@ function Editor({ tk, mode, setMode, replyingOthers, onDone, onTyping, areaRef }
   };
   const send = async (force = false) => {
     if (!body.trim()) return;
-    if (mode === 'reply' && replyingOthers.length && !force) {
+    if (mode === 'reply' && (replyingOthers.length || newReplies) && !force) {
       setWarn(true);
       return;
     }
@@ -244,6 +252,7 @@ function Editor({ tk, mode, setMode, replyingOthers, onDone, onTyping, areaRef }
       setCc('');
       setUploads([]);
       setWarn(false);
+      outAtStart.current = null;
       onDone();
     } catch (e) {
       toastError(e);
@@ -277,7 +286,8 @@ function Editor({ tk, mode, setMode, replyingOthers, onDone, onTyping, areaRef }
                 }} />
       {warn && (
         <div class="warn" role="alert" data-testid="collision">
-          {t('t.collision', { who: replyingOthers.join(', ') })}
+          {replyingOthers.length > 0 && t('t.collision', { who: replyingOthers.join(', ') })}
+          {newReplies > 0 && <span data-testid="replied-meanwhile">{t('t.repliedmeanwhile', { n: newReplies })}</span>}
           <button onClick={() => send(true)}>{t('t.sendanyway')}</button>
         </div>
       )}
@@ -307,11 +317,11 @@ function Actions({ tk, picked, splitting, setSplitting, reload }: {
       <summary>{t('t.actions')}</summary>
       <form onSubmit={(e) => { e.preventDefault(); run(() => api('POST', `/api/v1/tickets/${tk.number}/merge`, { into: Number(into) })); }}>
         <label>{t('t.merge')} <input size={6} inputMode="numeric" value={into} onInput={(e) => setInto((e.target as HTMLInputElement).value)} /></label>
-        <button type="submit">OK</button>
+        <button type="submit">{t('common.ok')}</button>
       </form>
       <form onSubmit={(e) => { e.preventDefault(); run(() => api('POST', `/api/v1/tickets/${tk.number}/links`, { ticket: Number(link) })); }}>
         <label>{t('t.link')} <input size={6} inputMode="numeric" value={link} onInput={(e) => setLink((e.target as HTMLInputElement).value)} /></label>
-        <button type="submit">OK</button>
+        <button type="submit">{t('common.ok')}</button>
       </form>
       <label><input type="checkbox" checked={splitting} onChange={() => setSplitting(!splitting)} /> {t('t.split')}</label>
       {splitting && (
@@ -324,7 +334,7 @@ function Actions({ tk, picked, splitting, setSplitting, reload }: {
           });
         }}>
           <input placeholder={t('t.splitsubject')} value={subject} onInput={(e) => setSubject((e.target as HTMLInputElement).value)} />
-          <button type="submit" disabled={!picked.size || !subject.trim()}>OK</button>
+          <button type="submit" disabled={!picked.size || !subject.trim()}>{t('common.ok')}</button>
         </form>
       )}
     </details>
@@ -401,7 +411,7 @@ export function TicketPage({ number }: { number: number }) {
           </div>
           <PresenceBar others={others} />
         </div>
-        <Conversation ticket={tk} splitting={splitting} picked={picked}
+        <Conversation ticket={tk} fields={fields} splitting={splitting} picked={picked}
                       pick={(id) => setPicked((s) => { const c = new Set(s); c.has(id) ? c.delete(id) : c.add(id); return c; })} />
         <Editor tk={tk} mode={mode} setMode={setMode} replyingOthers={replyingOthers} onDone={load} onTyping={setTyping} areaRef={area} />
       </div>
