@@ -122,7 +122,7 @@ function actorName(actor: string): string {
 // A changed field and its values in the agent's words: labels for the
 // ticket's own fields, names for agent and group ids; anything else as stored.
 const FIELD_LABEL: Record<string, Parameters<typeof t>[0]> = {
-  status: 'f.status', priority: 'f.priority', type: 't.type', group_id: 'f.group', assignee_id: 'f.assignee', tags: 't.tags',
+  status: 'f.status', priority: 'f.priority', type: 't.type', group_id: 'f.group', assignee_id: 'f.assignee', tags: 't.tags', mailbox: 'f.mailbox',
 };
 function fieldName(f: string, fields: Field[]): string {
   if (FIELD_LABEL[f]) return t(FIELD_LABEL[f]);
